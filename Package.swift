@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// swiftstack: a daemonless, declarative multi-container orchestrator for Linux.
+// Target graph and allowed imports: docs/ARCHITECTURE.md (checked by ArchitectureTests).
+import PackageDescription
+
+let package = Package(
+    name: "swiftstack",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftstack", targets: ["swiftstack"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // C: the cloned child and the syscall wrappers Glibc hides. libc only.
+        .target(name: "CShim"),
+        // System libraries.
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // SHA-256 over OpenSSL's libcrypto, shared by the planner (config hashes) and the image store.
+        .target(name: "Digest", dependencies: ["CCrypto"]),
+        // Compose-spec stack files: loading with source locations, interpolation, merging, validation.
+        .target(name: "StackFile", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Pure planning: desired state, canonical config hashes, diff into an explained plan.
+        .target(name: "Planner", dependencies: ["StackFile", "Digest"]),
+        // Content-addressed image store and safe layer extraction.
+        .target(name: "Images", dependencies: ["CArchive", "Digest"]),
+        // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
+        .target(name: "Runtime", dependencies: ["CShim"]),
+        // The CLI.
+        .executableTarget(
+            name: "swiftstack",
+            dependencies: [
+                "StackFile", "Planner", "Images", "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
+        .testTarget(name: "ArchitectureTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["swiftstack"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
