@@ -10,7 +10,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -181,6 +184,24 @@ static void mask_paths(int rootfd, int efd) {
     }
 }
 
+/// A fresh network namespace has `lo` down; Docker's containers get it up.
+static int loopback_up(void) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    int e = errno;
+    close(s);
+    errno = e;
+    return rc;
+}
+
 __attribute__((noreturn)) static void container_main(const struct cshim_container *c) {
     int efd = c->error_fd;
     close(c->parent_error_fd);
@@ -197,6 +218,7 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
         if (setns(c->join_netns_fd, CLONE_NEWNET) < 0) cshim_fail(efd, CSHIM_STEP_SETNS, errno, 0);
         close(c->join_netns_fd);
     }
+    if (c->net_mode == CSHIM_NET_NEW && loopback_up() < 0) cshim_fail(efd, CSHIM_STEP_LOOPBACK, errno, -1);
     cshim_setup_stdio(&c->process, efd);
     umask(0);
 

@@ -47,6 +47,7 @@ const char *cshim_step_name(int step) {
     case CSHIM_STEP_INIT_FORK: return "fork the command under init";
     case CSHIM_STEP_EXEC: return "execve";
     case CSHIM_STEP_FORK: return "fork into the container's pid namespace";
+    case CSHIM_STEP_LOOPBACK: return "bring up the loopback interface";
     default: return "unknown step";
     }
 }

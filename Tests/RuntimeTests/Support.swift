@@ -105,3 +105,72 @@ final class Sandbox {
 }
 
 func readText(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+/// A container owned by a background thread that pumps its log and reaps it, like a monitor.
+final class OwnedContainer: @unchecked Sendable {
+    let id: String
+    let pid: Int32
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var finalState: ContainerState?
+
+    init(box: Sandbox, spec: ContainerSpec) throws {
+        let (pid, out, err) = try box.start(spec)
+        self.id = spec.id
+        self.pid = pid
+        let runtime = box.runtime
+        let logPath = try runtime.container(spec.id).logPath
+        let id = spec.id
+        Thread.detachNewThread { [self] in
+            let log = try? ContainerLogWriter(path: logPath)
+            OutputPump(sources: [.init(fd: out, stream: .stdout, echo: nil), .init(fd: err, stream: .stderr, echo: nil)], log: log).run()
+            let state = try? runtime.waitForExit(id, pid: pid)
+            lock.withLock { finalState = state }
+            done.signal()
+        }
+    }
+
+    /// Waits for the owner thread to record the exit.
+    func waitForExit(seconds: Double = 20) -> ContainerState? {
+        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+        done.signal()
+        return lock.withLock { finalState }
+    }
+}
+
+/// Polls until `condition` holds or the time is up.
+func eventually(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
+}
+
+/// Runs an exec to completion and returns (exit code, stdout).
+func execCapture(_ box: Sandbox, _ id: String, _ exec: ExecSpec) throws -> (Int32, String) {
+    var out: [Int32] = [-1, -1]
+    pipe(&out)
+    let devnull = open("/dev/null", O_RDWR)
+    let pid: Int32
+    do {
+        pid = try box.runtime.startExec(id, exec, io: ProcessIO(stdin: devnull, stdout: out[1], stderr: out[1]))
+    } catch {
+        Glibc.close(out[0])
+        Glibc.close(out[1])
+        Glibc.close(devnull)
+        throw error
+    }
+    Glibc.close(out[1])
+    Glibc.close(devnull)
+    var data = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = read(out[0], &buffer, buffer.count)
+        if n <= 0 { break }
+        data.append(contentsOf: buffer[0..<n])
+    }
+    Glibc.close(out[0])
+    return (box.runtime.waitForExec(pid: pid), String(decoding: data, as: UTF8.self))
+}

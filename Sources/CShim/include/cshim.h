@@ -124,6 +124,7 @@ enum cshim_step {
     CSHIM_STEP_INIT_FORK,
     CSHIM_STEP_EXEC,           ///< errno ENOENT → 127, others → 126
     CSHIM_STEP_FORK,
+    CSHIM_STEP_LOOPBACK,
 };
 
 /// A human name for a step ("mount /proc", "execve", …).
