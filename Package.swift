@@ -43,7 +43,7 @@ let package = Package(
 
         .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImagesTests", dependencies: ["Images"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack"]),

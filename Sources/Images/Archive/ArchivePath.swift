@@ -19,7 +19,8 @@ struct ArchivePath: Equatable {
             if component.elementsEqual([UInt8(ascii: ".")]) { continue }
             if component.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
                 guard !components.isEmpty else {
-                    throw ImageError(.unsafeArchive, "refusing archive entry '\(entry)': its \(role) '\(String(decoding: bytes, as: UTF8.self))' climbs out of the layer with '..'")
+                    let subject = role == "entry" ? "it" : "its \(role) '\(String(decoding: bytes, as: UTF8.self))'"
+                    throw ImageError(.unsafeArchive, "refusing archive entry '\(entry)': \(subject) climbs out of the layer with '..'")
                 }
                 components.removeLast()
                 continue

@@ -272,7 +272,7 @@ final class LayerExtractor {
         do {
             targetParentFD = try openDirectory(target.parent, entryName: entryName, create: false)
         } catch where error.code == .notFound {
-            throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its hardlink target \(target.display) is not in the layer")
+            throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its hardlink target \(target.display) is not in the layer (targets are names of earlier entries, taken relative to the layer root)")
         }
         defer { close(targetParentFD) }
         var info = stat()
