@@ -6,6 +6,9 @@ struct Swiftstack: AsyncParsableCommand {
         commandName: "swiftstack",
         abstract: "A daemonless, declarative multi-container orchestrator.",
         version: "0.1.0",
-        subcommands: [ImageCommand.self]
+        subcommands: [
+            ImageCommand.self, RunCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self, StopCommand.self,
+            KillCommand.self, RmCommand.self, InspectCommand.self, MonitorCommand.self,
+        ]
     )
 }
