@@ -87,9 +87,10 @@ public struct ContainerRuntime: Sendable {
         } else {
             resolv = spec.dnsServers.map { "nameserver \($0)\n" }.joined()
         }
-        try AtomicFile.write(Data(hosts.utf8), to: dir + "/hosts")
-        try AtomicFile.write(Data((spec.hostname + "\n").utf8), to: dir + "/hostname")
-        try AtomicFile.write(Data(resolv.utf8), to: dir + "/resolv.conf")
+        // Regenerable from the spec: atomic but not worth an fsync each.
+        try AtomicFile.write(Data(hosts.utf8), to: dir + "/hosts", durable: false)
+        try AtomicFile.write(Data((spec.hostname + "\n").utf8), to: dir + "/hostname", durable: false)
+        try AtomicFile.write(Data(resolv.utf8), to: dir + "/resolv.conf", durable: false)
         for file in ["hosts", "hostname", "resolv.conf"] { chmod(dir + "/" + file, 0o644) }
     }
 

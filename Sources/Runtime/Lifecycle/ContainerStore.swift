@@ -57,12 +57,14 @@ struct ContainerStore {
         }
     }
 
+    /// Ephemeral containers (`--rm`) skip fsync: their state is deleted at exit anyway, and a
+    /// power loss ends them too. Replacement stays atomic (temp + rename) for every container.
     func save(_ spec: ContainerSpec, in dir: String) throws {
-        try AtomicFile.write(encode(spec), to: dir + "/config.json")
+        try AtomicFile.write(encode(spec), to: dir + "/config.json", durable: !spec.autoRemove)
     }
 
     func save(_ state: ContainerState, of container: Container) throws {
-        try AtomicFile.write(encode(state), to: container.statePath)
+        try AtomicFile.write(encode(state), to: container.statePath, durable: !container.spec.autoRemove)
     }
 
     private func encode<T: Encodable>(_ value: T) throws -> Data {
@@ -73,14 +75,15 @@ struct ContainerStore {
     }
 }
 
-/// Crash-safe file replacement: temp file, fsync, rename, fsync of the directory.
+/// Crash-safe file replacement: temp file, fsync, rename, fsync of the directory. Without
+/// `durable` the fsyncs are skipped (still atomic against a crash of the process, not of the machine).
 enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
+    static func write(_ data: Data, to path: String, durable: Bool = true) throws {
         let temp = path + ".tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if fd < 0 { throw systemError("create", temp) }
         let ok = data.withUnsafeBytes { writeAll(fd, $0) }
-        if !ok || fsync(fd) != 0 {
+        if !ok || (durable && fsync(fd) != 0) {
             let code = errno
             close(fd)
             unlink(temp)
@@ -92,6 +95,7 @@ enum AtomicFile {
             unlink(temp)
             throw systemError("rename to", path, errno: code)
         }
+        guard durable else { return }
         let dir = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
