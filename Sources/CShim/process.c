@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -48,6 +49,7 @@ const char *cshim_step_name(int step) {
     case CSHIM_STEP_EXEC: return "execve";
     case CSHIM_STEP_FORK: return "fork into the container's pid namespace";
     case CSHIM_STEP_LOOPBACK: return "bring up the loopback interface";
+    case CSHIM_STEP_CONSOLE: return "allocate the pseudo-terminal";
     default: return "unknown step";
     }
 }
@@ -245,7 +247,42 @@ __attribute__((noreturn)) static void run_init(const struct cshim_process *p, in
     }
 }
 
+/// Opens a pty in the container's own devpts (so `tty` inside names a real /dev/pts/N), makes
+/// the slave fds 0-2, and hands the master to the parent over the console socket.
+static void open_console(const struct cshim_process *p, int error_fd) {
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) cshim_fail(error_fd, CSHIM_STEP_CONSOLE, errno, 0);
+    int unlock = 0;
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0) cshim_fail(error_fd, CSHIM_STEP_CONSOLE, errno, 1);
+    int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    if (slave < 0) cshim_fail(error_fd, CSHIM_STEP_CONSOLE, errno, 2);
+    char byte = 0;
+    struct iovec iov = { &byte, 1 };
+    union { struct cmsghdr header; char buffer[CMSG_SPACE(sizeof(int))]; } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buffer;
+    msg.msg_controllen = sizeof control.buffer;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof master);
+    ssize_t n;
+    do { n = sendmsg(p->console_socket, &msg, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    if (n < 0) cshim_fail(error_fd, CSHIM_STEP_CONSOLE, errno, 3);
+    close(master);
+    close(p->console_socket);
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0) cshim_fail(error_fd, CSHIM_STEP_CONSOLE, errno, 4);
+    close(slave);
+}
+
 void cshim_finish_and_exec(const struct cshim_process *p, int error_fd) {
+    if (p->tty && p->console_socket >= 0) open_console(p, error_fd);
     apply_rlimits(p, error_fd);
     if (setsid() < 0 && errno != EPERM) cshim_fail(error_fd, CSHIM_STEP_TTY, errno, -1);
     if (p->tty && ioctl(0, TIOCSCTTY, 0) < 0) cshim_fail(error_fd, CSHIM_STEP_TTY, errno, -1);

@@ -48,6 +48,9 @@ final class Sandbox {
         return spec
     }
 
+    /// Registers a container created outside `start` for cleanup.
+    func track(_ id: String) { created.append(id) }
+
     /// Creates and starts a container with piped output; the caller pumps and waits.
     func start(_ spec: ContainerSpec) throws -> (pid: Int32, stdout: Int32, stderr: Int32) {
         try runtime.create(spec)

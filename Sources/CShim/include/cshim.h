@@ -61,6 +61,8 @@ struct cshim_process {
     int nrlimits;
     int stdin_fd, stdout_fd, stderr_fd; ///< become 0, 1, 2
     int tty;                    ///< make fd 0 the controlling terminal
+    int console_socket;         ///< with tty, >= 0: open a pty in the container's devpts, make its
+                                ///< slave fds 0-2 and send the master over this unix socket
     int use_init;               ///< run a minimal init that forks the command, forwards signals, reaps
 };
 
@@ -125,6 +127,7 @@ enum cshim_step {
     CSHIM_STEP_EXEC,           ///< errno ENOENT → 127, others → 126
     CSHIM_STEP_FORK,
     CSHIM_STEP_LOOPBACK,
+    CSHIM_STEP_CONSOLE,
 };
 
 /// A human name for a step ("mount /proc", "execve", …).
@@ -156,6 +159,10 @@ int cshim_open_pty(int *master, int *slave);
 int cshim_tty_raw(int fd, void *saved, int saved_size);
 int cshim_tty_restore(int fd, const void *saved);
 int cshim_tty_copy_size(int from_fd, int to_fd);
+/// Receives one fd (SCM_RIGHTS) from a unix socket; -1 on EOF or error.
+int cshim_recv_fd(int socket_fd);
+/// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC).
+int cshim_socketpair_cloexec(int fds[2]);
 /// pipe2(O_CLOEXEC), which Glibc hides behind _GNU_SOURCE.
 int cshim_pipe_cloexec(int fds[2]);
 

@@ -12,15 +12,13 @@ extension ContainerRuntime {
         var sources: [OutputPump.Source] = []
         var input: (from: Int32, to: Int32, closeTarget: Bool)?
         var childEnds: [Int32] = []
-        var terminal: TerminalSession?
+        var terminal = TerminalMode()
+        var master: Int32 = -1
         let io: ProcessIO
         if container.spec.tty {
-            let session = try TerminalSession()
-            terminal = session
-            io = ProcessIO(stdin: session.slave, stdout: session.slave, stderr: session.slave)
-            childEnds = [session.slave]
-            sources = [.init(fd: session.master, stream: .stdout, echo: echo ? 1 : nil)]
-            if let stdin { input = (stdin, session.master, false) }
+            let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
+            io = ProcessIO(stdin: devnull, stdout: devnull, stderr: devnull)
+            childEnds = [devnull]
         } else {
             let out = try makePipe()
             let err = try makePipe()
@@ -32,7 +30,7 @@ extension ContainerRuntime {
         }
         let pid: Int32
         do {
-            pid = try start(container.id, io: io)
+            pid = try start(container.id, io: io, onTerminal: { master = $0 })
         } catch {
             childEnds.forEach { close($0) }
             sources.forEach { close($0.fd) }
@@ -40,10 +38,15 @@ extension ContainerRuntime {
             throw error
         }
         childEnds.forEach { close($0) }
+        if master >= 0 {
+            TerminalMode.copyWindowSize(to: master)
+            sources = [.init(fd: master, stream: .stdout, echo: echo ? 1 : nil)]
+            if let stdin { input = (stdin, master, false) }
+        }
         started(pid)
-        if rawTerminal { terminal?.enterRawMode() }
+        if rawTerminal { terminal.enterRawMode() }
         OutputPump(sources: sources, log: log, input: input).run()
-        terminal?.restore()
+        terminal.restore()
         let state = try waitForExit(container.id, pid: pid)
         if container.spec.autoRemove { try? delete(container.id, force: true) }
         return state

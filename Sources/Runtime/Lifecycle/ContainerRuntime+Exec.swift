@@ -5,8 +5,9 @@ extension ContainerRuntime {
     /// Starts a process inside a running container: it joins the container's cgroup, ipc, uts,
     /// net, pid and mount namespaces, runs with the container's capabilities and the given
     /// env/user/workdir. Returns the pid of the relay process (our child) that exits with the
-    /// command's status: pass it to `waitForExec`.
-    public func startExec(_ nameOrID: String, _ exec: ExecSpec, io: ProcessIO) throws -> Int32 {
+    /// command's status: pass it to `waitForExec`. With `exec.tty` and `onTerminal`, the pty is
+    /// opened inside the container and its master handed to `onTerminal`.
+    public func startExec(_ nameOrID: String, _ exec: ExecSpec, io: ProcessIO, onTerminal: ((Int32) -> Void)? = nil) throws -> Int32 {
         let container = try container(nameOrID)
         guard let process = container.liveProcess else {
             throw RuntimeError(.invalidState, "container \(container.name) is not running; start it before exec")
@@ -36,12 +37,13 @@ extension ContainerRuntime {
             close(errorPipe.write)
             throw error
         }
+        let console = exec.tty && onTerminal != nil ? try ConsoleChannel() : nil
         let arena = CStringArena()
         var e = cshim_exec()
         e.process = processStruct(
             arena: arena, argv: exec.command, env: environment(of: spec, user: user, extra: exec.environment, tty: exec.tty),
             workdir: exec.workingDirectory ?? spec.workingDirectory, user: user, capabilities: capabilities, io: io,
-            tty: exec.tty, useInit: true, limits: spec.limits)
+            tty: exec.tty, useInit: true, limits: spec.limits, consoleSocket: console?.childEnd ?? -1)
         withUnsafeMutableBytes(of: &e.ns_fds) { raw in
             let slots = raw.bindMemory(to: Int32.self)
             for index in 0..<slots.count { slots[index] = index < nsFDs.count ? nsFDs[index] : -1 }
@@ -55,6 +57,7 @@ extension ContainerRuntime {
         let spawnErrno = errno
         close(errorPipe.write)
         close(goPipe.read)
+        console?.closeChildEnd()
         guard pid > 0 else {
             close(errorPipe.read)
             close(goPipe.write)
@@ -78,6 +81,16 @@ extension ContainerRuntime {
             var status: Int32 = 0
             _ = cshim_waitpid(pid, &status, 0)
             throw failure
+        }
+        if let console, let onTerminal {
+            let master = console.receiveMaster()
+            if master < 0 {
+                Glibc.kill(pid, SIGKILL)
+                var status: Int32 = 0
+                _ = cshim_waitpid(pid, &status, 0)
+                throw RuntimeError(.startFailed, "exec in \(container.name): the pseudo-terminal never arrived")
+            }
+            onTerminal(master)
         }
         return pid
     }

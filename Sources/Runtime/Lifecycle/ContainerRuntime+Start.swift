@@ -19,7 +19,10 @@ extension ContainerRuntime {
     /// Starts a created container with the given stdio; the caller becomes its parent and must
     /// call `waitForExit(_:pid:)`. Returns the host pid of the container's first process.
     /// Failures before execve (mounts, user, command not found) throw with Docker's exit codes.
-    public func start(_ nameOrID: String, io: ProcessIO) throws -> Int32 {
+    /// For a `tty` container with `onTerminal`, a pseudo-terminal is opened inside the container's
+    /// own devpts; its slave becomes stdio (the fds in `io` are not used) and its master is
+    /// handed to `onTerminal` (the caller owns it).
+    public func start(_ nameOrID: String, io: ProcessIO, onTerminal: ((Int32) -> Void)? = nil) throws -> Int32 {
         var container = try container(nameOrID)
         guard container.state.status == .created else {
             throw RuntimeError(.invalidState, "container \(container.name) is \(container.state.status.rawValue); only a created container can start (run a new one instead)")
@@ -46,20 +49,23 @@ extension ContainerRuntime {
         try cgroup.create(spec.limits)
         let errorPipe: (read: Int32, write: Int32)
         let goPipe: (read: Int32, write: Int32)
+        let console: ConsoleChannel?
         do {
             errorPipe = try makePipe()
             goPipe = try makePipe()
+            console = spec.tty && onTerminal != nil ? try ConsoleChannel() : nil
         } catch {
             try? cgroup.remove()
             throw error
         }
+        defer { console?.closeParentEnd() }
 
         let arena = CStringArena()
         var c = cshim_container()
         c.process = processStruct(
             arena: arena, argv: spec.command, env: environment(of: spec, user: user, extra: []),
             workdir: spec.workingDirectory, user: user, capabilities: capabilities, io: io,
-            tty: spec.tty, useInit: spec.useInit, limits: spec.limits)
+            tty: spec.tty, useInit: spec.useInit, limits: spec.limits, consoleSocket: console?.childEnd ?? -1)
         c.rootfs = arena.string(container.rootfsMountPoint)
         c.overlay_options = arena.string(overlayOptions(of: container))
         switch spec.network {
@@ -81,6 +87,7 @@ extension ContainerRuntime {
         let spawnErrno = errno
         close(errorPipe.write)
         close(goPipe.read)
+        console?.closeChildEnd()
         guard pid > 0 else {
             close(errorPipe.read)
             close(goPipe.write)
@@ -115,6 +122,17 @@ extension ContainerRuntime {
             throw failure
         }
 
+        if let console, let onTerminal {
+            let master = console.receiveMaster()
+            guard master >= 0 else {
+                Glibc.kill(pid, SIGKILL)
+                var status: Int32 = 0
+                _ = cshim_waitpid(pid, &status, 0)
+                try? cgroup.remove()
+                throw RuntimeError(.startFailed, "container \(container.name): the pseudo-terminal never arrived from the container")
+            }
+            onTerminal(master)
+        }
         let identity = ProcessIdentity.current(pid)
         let owner = ProcessIdentity.current(getpid())
         container.state.status = .running
@@ -146,7 +164,7 @@ extension ContainerRuntime {
 
     func processStruct(arena: CStringArena, argv: [String], env: [String], workdir: String,
                        user: ResolvedUser, capabilities: UInt64, io: ProcessIO, tty: Bool,
-                       useInit: Bool, limits: ResourceLimits) -> cshim_process {
+                       useInit: Bool, limits: ResourceLimits, consoleSocket: Int32) -> cshim_process {
         var p = cshim_process()
         p.argv = arena.array(argv)
         p.envp = arena.array(env)
@@ -167,6 +185,7 @@ extension ContainerRuntime {
         p.stdout_fd = io.stdout
         p.stderr_fd = io.stderr
         p.tty = tty ? 1 : 0
+        p.console_socket = consoleSocket
         p.use_init = useInit ? 1 : 0
         return p
     }
@@ -249,6 +268,34 @@ extension ContainerRuntime {
             return RuntimeError(.startFailed, "container \(name): cannot use working directory \(container.spec.workingDirectory): \(reason)")
         }
         return RuntimeError(.startFailed, "container \(name): \(step) failed: \(reason)")
+    }
+}
+
+/// The unix socket pair over which the child sends the master of the pty it opened.
+final class ConsoleChannel {
+    private var fds: [Int32] = [-1, -1]
+
+    init() throws {
+        if cshim_socketpair_cloexec(&fds) != 0 { throw systemError("socketpair for the console") }
+    }
+
+    var childEnd: Int32 { fds[1] }
+
+    func closeChildEnd() {
+        if fds[1] >= 0 { close(fds[1]) }
+        fds[1] = -1
+    }
+
+    func closeParentEnd() {
+        if fds[0] >= 0 { close(fds[0]) }
+        fds[0] = -1
+    }
+
+    func receiveMaster() -> Int32 { cshim_recv_fd(fds[0]) }
+
+    deinit {
+        closeChildEnd()
+        closeParentEnd()
     }
 }
 

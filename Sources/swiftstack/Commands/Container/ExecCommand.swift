@@ -19,25 +19,21 @@ struct ExecCommand: ParsableCommand {
         let runtime = global.containerRuntime
         let spec = ExecSpec(command: command, environment: env.compactMap(ContainerOptionParsing.expand),
                             user: user, workingDirectory: workdir, tty: tty)
-        var terminal: TerminalSession?
-        let io: ProcessIO
-        let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(devnull) }
-        if tty {
-            let session = try ContainerCommandErrors.reporting(exitCode: 125) { try TerminalSession() }
-            terminal = session
-            io = ProcessIO(stdin: session.slave, stdout: session.slave, stderr: session.slave)
-        } else {
-            io = ProcessIO(stdin: interactive ? 0 : devnull, stdout: 1, stderr: 2)
+        let io = ProcessIO(stdin: interactive && !tty ? 0 : devnull, stdout: tty ? devnull : 1, stderr: tty ? devnull : 2)
+        var master: Int32 = -1
+        let pid = try ContainerCommandErrors.reporting(exitCode: 125) {
+            try runtime.startExec(name, spec, io: io, onTerminal: { master = $0 })
         }
-        let pid = try ContainerCommandErrors.reporting(exitCode: 125) { try runtime.startExec(name, spec, io: io) }
         SignalForwarding.install(forwardingTo: pid)
-        if var session = terminal {
-            close(session.slave)
-            if interactive { session.enterRawMode() }
-            OutputPump(sources: [.init(fd: session.master, stream: .stdout, echo: 1)], log: nil,
-                       input: interactive ? (0, session.master, false) : nil).run()
-            session.restore()
+        if master >= 0 {
+            var terminal = TerminalMode()
+            TerminalMode.copyWindowSize(to: master)
+            if interactive { terminal.enterRawMode() }
+            OutputPump(sources: [.init(fd: master, stream: .stdout, echo: 1)], log: nil,
+                       input: interactive ? (0, master, false) : nil).run()
+            terminal.restore()
         }
         let code = runtime.waitForExec(pid: pid)
         if code != 0 { throw ExitCode(code) }
