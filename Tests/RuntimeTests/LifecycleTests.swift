@@ -176,6 +176,32 @@ struct LifecycleTests {
     }
 }
 
+extension LifecycleTests {
+    @Test func aContainerWhoseOwnerDiedIsStillSeenStoppedAndDeleted() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let spec = box.spec(["sh", "-c", "while true; do sleep 0.1; done"])
+        let (pid, out, err) = try box.start(spec)
+        Glibc.close(out)
+        Glibc.close(err)
+        // Pretend the owner (monitor or CLI) crashed: its recorded identity no longer exists.
+        let path = try box.runtime.container(spec.id).directory + "/state.json"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"ownerPid\":", with: "\"ownerPid\":2147483000,\"_oldOwner\":")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try box.runtime.container(spec.id).isRunning)
+        #expect(box.runtime.list().contains { $0.id == spec.id && $0.isRunning })
+        try box.runtime.stop(spec.id, timeout: 1)
+        let state = try box.runtime.container(spec.id).state
+        #expect(state.status == .exited)
+        #expect(state.finishedAt != nil)
+        var status: Int32 = 0
+        #expect(waitpid(pid, &status, 0) == pid)  // reap the zombie we (the real parent) hold
+        try box.runtime.delete(spec.id)
+        #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/swiftstack/\(spec.id)"))
+    }
+}
+
 @Suite("Bad inputs are clear errors and leave the host untouched")
 struct BadInputTests {
     @Test func unknownUser() throws {
@@ -208,6 +234,7 @@ struct BadInputTests {
             try box.run(box.spec(["true"]) { $0.mounts = [Mount(kind: .tmpfs, target: "/hostetc")] })
         }
         #expect(error?.message.contains("symlink") == true)
+        #expect(error?.exitCode == 125)
         // Through the symlink: resolved inside the container's root, so it lands in ITS /etc.
         let result = try box.run("ls /etc/\(probe)") {
             $0.mounts = [Mount(kind: .bind, source: source, target: "/hostetc/\(probe)")]
