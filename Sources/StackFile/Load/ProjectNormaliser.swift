@@ -20,7 +20,7 @@ enum ProjectNormaliser {
         for (name, var service) in project.services {
             // Joining another service's network namespace needs that service's container first,
             // and a new one whenever it is replaced.
-            if case .service(let owner)? = service.networkMode, service.dependsOn[owner] == nil, project.services[owner] != nil {
+            if case .service(let owner)? = service.networkMode, owner != name, service.dependsOn[owner] == nil, project.services[owner] != nil {
                 service.dependsOn[owner] = Dependency(condition: .serviceStarted, required: true, restart: true)
             }
             project.services[name] = service

@@ -134,7 +134,8 @@ enum ProjectValidator {
                                   range: published...(port.publishedEnd ?? published))
                 if let other = claims.first(where: { $0.service != name && collide($0, claim) }) {
                     let place = project.sourceMap.location(of: other.path).map { " (\($0))" } ?? ""
-                    findings.append(.error("host port \(published)/\(port.transportProtocol.rawValue) of service \(name) is already published by service \(other.service)\(place)",
+                    let shared = max(other.range.lowerBound, claim.range.lowerBound)
+                    findings.append(.error("host port \(shared)/\(port.transportProtocol.rawValue) of service \(name) is already published by service \(other.service)\(place)",
                                            at: project.sourceMap.location(of: claim.path), hint: "publish it on another host port"))
                 }
                 claims.append(claim)
