@@ -133,6 +133,11 @@ extension DecodeContext {
                     valid = false
                 }
             case "host_ip": port.hostIP = string(entry.value, keyPath)
+            case "mode":
+                // Swarm's routing mesh (`ingress`) and `host` publish the same way on one machine.
+                if let mode = string(entry.value, keyPath), mode != "ingress", mode != "host" {
+                    error("\(keyPath): unknown port mode \"\(mode)\"", at: entry.value.location, hint: "use ingress or host")
+                }
             case "protocol":
                 guard let text = string(entry.value, keyPath) else { continue }
                 if let parsed = Port.TransportProtocol(rawValue: text.lowercased()) {

@@ -43,7 +43,7 @@ struct KeySchema: Sendable {
         ],
         allowsExtensions: true)
 
-    static let port = KeySchema(supported: ["target", "published", "host_ip", "protocol"], unsupported: ["mode", "name", "app_protocol"],
+    static let port = KeySchema(supported: ["target", "published", "host_ip", "protocol", "mode"], unsupported: ["name", "app_protocol"],
                                 allowsExtensions: true)
     static let serviceVolume = KeySchema(
         supported: ["type", "source", "target", "read_only", "bind", "tmpfs", "volume"],

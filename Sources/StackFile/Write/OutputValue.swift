@@ -72,10 +72,10 @@ enum OutputValue: Equatable {
     /// Plain when YAML (1.1 or 1.2) reads it back as the same string, double-quoted otherwise.
     static func yamlString(_ text: String) -> String {
         let reserved: Set<String> = [
-            "", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+            "", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", ".nan",
         ]
         let safeCharacters = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./@+=".contains($0)) }
-        let startsSafely = text.first.map { $0.isLetter || $0 == "/" || $0 == "_" || $0 == "." } ?? false
+        let startsSafely = text.first.map { $0.isLetter || $0.isNumber || $0 == "/" || $0 == "_" || $0 == "." } ?? false
         // Anything YAML 1.1 could read as a number (`8080`, `1e3`, `22:22`, `0x1f`, `1_000`), or a leading sign.
         let looksNumeric = text.first.map { $0 == "-" || $0 == "+" } ?? false
             || (text.first.map { $0.isNumber || $0 == "." } ?? false && text.allSatisfy { "0123456789_.:eExXoObBabcdefABCDEF+-".contains($0) })
