@@ -25,7 +25,7 @@ struct CrawlerStackTests {
 
         let site = try #require(project.services["site"])
         #expect(site.command == ["httpd", "-f", "-p", "80", "-h", "/www"])
-        #expect(site.volumes.first?.source == Self.repositoryRoot + "/examples/site")
+        #expect(site.volumes.first?.source == Self.repositoryRoot + "/examples/site/www")
         #expect(site.volumes.first?.readOnly == true)
 
         let crawler = try #require(project.services["crawler"])
@@ -34,6 +34,8 @@ struct CrawlerStackTests {
         #expect(crawler.dependsOn["site"]?.condition == .serviceStarted)
         #expect(crawler.ports == [Port(target: 8080, published: 8081)])
         #expect(crawler.environment["DB_HOST"] == "mysql")
+        #expect(crawler.environment["DB_NAME"] == mysql.environment["MYSQL_DATABASE"])
+        #expect(crawler.environment["START_URL"] == "http://site/")
         #expect(crawler.restart == .onFailure(maxRetries: nil))
 
         let probe = try #require(project.services["probe"])

@@ -24,7 +24,9 @@ struct DecodeContext {
     /// where each value is. `nil` (with an error) when the node is not a mapping.
     mutating func entries(_ node: StackNode, _ path: String, _ schema: KeySchema?) -> [StackNode.Entry]? {
         guard let entries = node.entries else {
-            if !node.isNull { error("\(path) must be a mapping, found \(node.kindName)", at: node.location) }
+            if !node.isNull {
+                error("\(path.isEmpty ? "a stack file" : path) must be a mapping, found \(node.kindName)", at: node.location)
+            }
             return node.isNull ? [] : nil
         }
         var kept: [StackNode.Entry] = []
