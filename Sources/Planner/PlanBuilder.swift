@@ -11,8 +11,8 @@ struct PlanBuilder {
         changes: [FieldChange] = [], after dependencies: [Int] = []
     ) -> Int {
         let id = plan.actions.count + 1
-        let known = Set(plan.actions.map(\.id))
-        let dependsOn = Array(Set(dependencies.filter { known.contains($0) })).sorted()
+        // Ids are 1...count, so "already added" is a range check.
+        let dependsOn = Array(Set(dependencies.filter { $0 >= 1 && $0 < id })).sorted()
         plan.actions.append(
             Action(
                 id: id, kind: kind, target: target, service: service, reasons: reasons,

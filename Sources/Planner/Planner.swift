@@ -32,11 +32,17 @@ struct UpPlanning {
     /// The actions after which each service is up, for its dependents.
     var serviceReady: [String: [Int]] = [:]
 
+    /// Containers by service, computed once: the plan for 1,000 containers must stay linear.
+    let desiredByService: [String: [DesiredContainer]]
+    let observedByService: [String: [ObservedContainer]]
+
     init(desired: DesiredState, observed: ObservedState, options: PlanOptions) {
         self.desired = desired
         self.observed = observed
         self.options = options
         builder = PlanBuilder(project: desired.project)
+        desiredByService = Dictionary(grouping: desired.containers, by: \.service)
+        observedByService = Dictionary(grouping: observed.containers, by: \.service)
     }
 
     mutating func run() throws(PlannerError) {
@@ -100,7 +106,7 @@ struct UpPlanning {
     private mutating func planImages() throws(PlannerError) {
         var seen = Set<String>()
         for service in desired.serviceOrder {
-            guard let container = desired.containers(of: service).first, seen.insert(container.image).inserted
+            guard let container = (desiredByService[service] ?? []).first, seen.insert(container.image).inserted
             else { continue }
             let present = observed.images[container.image] != nil
             if container.builds {
@@ -127,12 +133,12 @@ struct UpPlanning {
     // MARK: Containers
 
     private mutating func planService(_ service: String) throws(PlannerError) {
-        let wanted = desired.containers(of: service)
+        let wanted = (desiredByService[service] ?? [])
         guard let template = wanted.first else {
             serviceReady[service] = []
             return
         }
-        let current = observed.containers.filter { $0.service == service && !replaced.contains($0.name) }
+        let current = (observedByService[service] ?? []).filter { !replaced.contains($0.name) }
             .sorted { $0.index < $1.index }
         // Keep the lowest-numbered containers up to the replica count; the rest go, highest first.
         let keep: [ObservedContainer]
@@ -226,7 +232,7 @@ struct UpPlanning {
                 reasons: inPlace.map(\.description), changes: inPlace)
         }
         let restartFor = target.dependsOn.filter { $0.value.restart }.keys.sorted().filter { dependency in
-            desired.containers(of: dependency).contains { replaced.contains($0.name) }
+            (desiredByService[dependency] ?? []).contains { replaced.contains($0.name) }
         }
         switch current.status {
         case .running where !restartFor.isEmpty:
@@ -270,8 +276,8 @@ struct UpPlanning {
     /// The container whose network namespace `container` joins, within the project.
     private func namespaceParent(of container: DesiredContainer) -> String? {
         if let service = container.namespaceService {
-            return desired.containers(of: service).first?.name
-                ?? observed.containers.filter { $0.service == service }.min { $0.index < $1.index }?.name
+            return (desiredByService[service] ?? []).first?.name
+                ?? (observedByService[service] ?? []).min { $0.index < $1.index }?.name
         }
         return container.namespaceContainer
     }
