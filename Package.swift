@@ -41,8 +41,12 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks that time library code in-process (`make bench`).
+        .executableTarget(
+            name: "swiftstack-bench", dependencies: ["StackFile", "Planner"], path: "bench/Sources/swiftstack-bench"),
+
         .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
         .testTarget(name: "ArchitectureTests"),
