@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import StackFile
 
 /// `swiftstack config`: loads, interpolates, merges and validates the stack files and prints
@@ -33,13 +32,13 @@ struct ConfigCommand: ParsableCommand {
         if quiet { return }
         let project = result.project
         if services {
-            for name in project.serviceNames { print(name) }
+            Console.out(project.serviceNames.map { $0 + "\n" }.joined())
         } else if volumes {
-            for key in project.volumes.keys.sorted() { print(key) }
+            Console.out(project.volumes.keys.sorted().map { $0 + "\n" }.joined())
         } else {
             switch format {
-            case .yaml: print(ProjectWriter.yaml(project), terminator: "")
-            case .json: print(ProjectWriter.json(project), terminator: "")
+            case .yaml: Console.out(ProjectWriter.yaml(project))
+            case .json: Console.out(ProjectWriter.json(project))
             }
         }
     }

@@ -14,15 +14,11 @@ enum StackCommandSupport {
             projectDirectory: options.projectDirectory)
         do {
             let result = try StackLoader.load(loadOptions)
-            for warning in result.warnings { printToStandardError(warning.description) }
+            for warning in result.warnings { Console.error(warning.description) }
             return result
         } catch {
-            for diagnostic in error.diagnostics { printToStandardError(diagnostic.description) }
+            for diagnostic in error.diagnostics { Console.error(diagnostic.description) }
             throw ExitCode(2)
         }
-    }
-
-    static func printToStandardError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
