@@ -56,6 +56,7 @@ struct InvalidFixtureTests {
         .init(fixture: "port-zero", position: "5:9", fragment: "port 0 is out of range"),
         .init(fixture: "ports-not-a-list", position: "4:12", fragment: "ports must be a list"),
         .init(fixture: "relative-mount-target", position: "5:9", fragment: "mount target \"data\" must be an absolute path"),
+        .init(fixture: "replicas-fixed-port", position: "7:9", fragment: "wants 3 replicas but publishes host port 8080/tcp"),
         .init(fixture: "required-variable", position: "5:28", fragment: "required variable SWIFTSTACK_TEST_NEVER_SET is not set: set a root password"),
         .init(fixture: "self-dependency", position: "4:18", fragment: "dependency cycle: a -> a"),
         .init(fixture: "undefined-dependency", position: "5:9", fragment: "depends on undefined service databse (did you mean `database`?)"),

@@ -104,6 +104,31 @@ struct LoadingTests {
         #expect(project.networks["default"]?.name == "\(expected)_default")
     }
 
+    @Test("COMPOSE_PROJECT_NAME sits between -p and name:")
+    func composeProjectName() throws {
+        let yaml = "name: from-file\nservices:\n  app: {image: x}\n"
+        #expect(try load(yaml, environment: ["COMPOSE_PROJECT_NAME": "from-env"]).project.name == "from-env")
+        #expect(try load(yaml, extraFiles: [".env": "COMPOSE_PROJECT_NAME=dotenv"]).project.name == "dotenv")
+        #expect(try load(yaml, environment: ["COMPOSE_PROJECT_NAME": "from-env"]) { $0.projectName = "flag" }.project.name == "flag")
+    }
+
+    @Test("services with profiles load only when a profile is active", arguments: [
+        ([] as [String], nil as String?, ["always"]),
+        (["debug"], nil, ["always", "debugger"]),
+        ([], "debug,tools", ["always", "debugger", "toolbox"]),
+        (["*"], nil, ["always", "debugger", "toolbox"]),
+    ])
+    func profiles(_ flags: [String], _ variable: String?, _ expected: [String]) throws {
+        let yaml = """
+            services:
+              always: {image: x}
+              debugger: {image: x, profiles: [debug]}
+              toolbox: {image: x, profiles: [tools, ops]}
+            """
+        let project = try load(yaml, environment: variable.map { ["COMPOSE_PROFILES": $0] } ?? [:]) { $0.profiles = flags }.project
+        #expect(project.serviceNames == expected)
+    }
+
     @Test("a project name with no usable character is an error")
     func emptyProjectName() {
         #expect(throws: StackFileError.self) { try load("name: \"!!!\"\nservices:\n  app: {image: x}\n") }

@@ -223,7 +223,7 @@ struct ShortSyntaxTests {
             build:
               context: ./app
               args: [VERSION=1, FROM_HOST]
-            """, environment: ["FROM_HOST": "h"])
+            """, environment: ["FROM_HOST": "h", "COMPOSE_PROFILES": "debug"])
         #expect(app.replicas == 3)
         #expect(app.deploy?.limits == ResourceLimits(cpus: 0.5, memory: 512 * 1024 * 1024, pids: 100))
         #expect(app.deploy?.restartPolicy == DeployRestartPolicy(condition: .onFailure, delay: .seconds(2), maxAttempts: 4, window: .seconds(60)))

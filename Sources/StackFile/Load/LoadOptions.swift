@@ -3,7 +3,7 @@
 public struct LoadOptions: Sendable {
     /// Stack files in merge order; empty: discover `compose.yaml` & co. in the working directory.
     public var files: [String]
-    /// `-p`: overrides the file's `name:` and the directory name.
+    /// `-p`: overrides `COMPOSE_PROJECT_NAME`, the file's `name:` and the directory name.
     public var projectName: String?
     /// The directory the user works in: relative `-f` and `--env-file` paths start here, and
     /// discovery looks here.
@@ -15,11 +15,16 @@ public struct LoadOptions: Sendable {
     public var environment: [String: String]
     /// `--env-file`: read instead of the project directory's `.env`.
     public var envFiles: [String]
+    /// Active profiles (`--profile`), added to `COMPOSE_PROFILES` from the environment. A service
+    /// that lists `profiles:` is loaded only when one of them is active (`*` activates all).
+    public var profiles: [String]
 
     public init(
         files: [String] = [], projectName: String? = nil, workingDirectory: String,
-        environment: [String: String] = [:], envFiles: [String] = [], projectDirectory: String? = nil
+        environment: [String: String] = [:], envFiles: [String] = [], projectDirectory: String? = nil,
+        profiles: [String] = []
     ) {
+        self.profiles = profiles
         self.files = files
         self.projectName = projectName
         self.workingDirectory = workingDirectory

@@ -49,11 +49,14 @@ public enum StackLoader {
         diagnostics += context.diagnostics
 
         var nameDiagnostics: [Diagnostic] = []
-        let name = projectName(options.projectName, decoded: decoded, projectDirectory: projectDirectory, diagnostics: &nameDiagnostics)
+        let name = projectName(options.projectName ?? variables["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }, decoded: decoded, projectDirectory: projectDirectory, diagnostics: &nameDiagnostics)
         diagnostics += nameDiagnostics
+        let profiles = Set(options.profiles + (variables["COMPOSE_PROFILES"] ?? "").split(separator: ",").map {
+            String($0).trimmingWhitespace()
+        })
         var project = Project(
             name: name, workingDirectory: projectDirectory, files: files.map(\.absolutePath),
-            services: decoded.services, networks: decoded.networks, volumes: decoded.volumes, sourceMap: context.sourceMap)
+            services: decoded.services.filter { $0.value.profiles.isEmpty || profiles.contains("*") || !profiles.isDisjoint(with: $0.value.profiles) }, networks: decoded.networks, volumes: decoded.volumes, sourceMap: context.sourceMap)
         ProjectNormaliser.normalise(&project)
         diagnostics += ProjectValidator.validate(project)
 

@@ -138,6 +138,14 @@ enum ProjectValidator {
                     findings.append(.error("host port \(shared)/\(port.transportProtocol.rawValue) of service \(name) is already published by service \(other.service)\(place)",
                                            at: project.sourceMap.location(of: claim.path), hint: "publish it on another host port"))
                 }
+                // Each replica needs its own host port: only a host range to pick from (for a single
+                // container port) can serve several.
+                let hostChoices = port.targetEnd == nil ? claim.range.count : 1
+                if service.replicas > hostChoices {
+                    findings.append(.error("service \(name) wants \(service.replicas) replicas but publishes host port \(published)/\(port.transportProtocol.rawValue), which only one can bind",
+                                           at: project.sourceMap.location(of: claim.path),
+                                           hint: "publish a host port range with one port per replica (\"\(published)-\(published + service.replicas - 1):\(port.target)\"), or leave the host port out"))
+                }
                 claims.append(claim)
             }
         }
