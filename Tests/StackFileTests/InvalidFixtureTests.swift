@@ -67,7 +67,7 @@ struct InvalidFixtureTests {
         .init(fixture: "unknown-top-level-key", position: "1:1", fragment: "unknown key `service` at the top level (did you mean `services`?)"),
         .init(fixture: "unterminated-command", position: "4:14", fragment: "unterminated single quote"),
         .init(fixture: "volume-driver", position: "6:13", fragment: "volume driver \"nfs\" is not supported"),
-        .init(fixture: "yaml-duplicate-key", position: "3:5", fragment: "duplicate key `image`"),
+        .init(fixture: "yaml-duplicate-key", position: "4:5", fragment: "duplicate key `image`"),
         .init(fixture: "yaml-syntax", position: "4:12", fragment: "mapping values are not allowed"),
     ]
 

@@ -9,7 +9,7 @@ enum YAMLReader {
         do {
             composed = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw StackFileError(code: .syntax, diagnostics: [diagnostic(for: error, file: file)])
+            throw StackFileError(code: .syntax, diagnostics: [diagnostic(for: error, file: file, text: text)])
         } catch {
             throw StackFileError(code: .syntax, "\(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
@@ -97,19 +97,39 @@ enum YAMLReader {
         }
     }
 
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let message = context.map { "\(problem) \($0.text)" } ?? problem
+            // libyaml phrases some problems as the second half of a sentence ("but found …").
+            let message = context.map { problem.hasPrefix("but ") ? "\($0.text), \(problem)" : "\(problem) \($0.text)" } ?? problem
             return .error("YAML syntax: \(message)", at: at(mark))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return .error("duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) in mapping", at: at(context.mark),
+            let repeated = duplicates.first.flatMap { repeatedKey($0, after: context.mark, in: text) }
+            let location = repeated.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? at(context.mark)
+            return .error("duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) in mapping", at: location,
                           hint: "each key may appear once per mapping")
         default:
             return .error("YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
+    }
+
+    /// Yams names the first occurrence of a duplicated key; the user needs the repeated one,
+    /// which in block style starts a later line at the same column.
+    private static func repeatedKey(_ key: String, after mark: Mark, in text: String) -> (line: Int, column: Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line < lines.count else { return nil }
+        for index in mark.line..<lines.count {
+            let line = lines[index]
+            let indent = line.prefix { $0 == " " }.count
+            guard indent + 1 <= mark.column else { return nil }
+            if indent + 1 == mark.column, line.dropFirst(indent).hasPrefix(key),
+               line.dropFirst(indent + key.count).drop(while: { $0 == " " }).hasPrefix(":") {
+                return (index + 1, mark.column)
+            }
+        }
+        return nil
     }
 }
