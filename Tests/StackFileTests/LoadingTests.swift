@@ -182,6 +182,21 @@ struct LoadingTests {
         }
     }
 
+    @Test("error codes say which phase failed", arguments: [
+        ("services: [unclosed", StackFileError.Code.syntax),
+        ("services:\n  a: {image: \"${NEED:?}\"}", .interpolation),
+        ("services:\n  a: {image: x, restart: sometimes}", .invalid),
+    ])
+    func errorCodes(_ yaml: String, _ code: StackFileError.Code) throws {
+        do {
+            _ = try load(yaml)
+            Issue.record("expected an error")
+        } catch let error as StackFileError {
+            #expect(error.code == code)
+            #expect(error.description.hasPrefix("compose.yaml:"))
+        }
+    }
+
     @Test("the source map points into the file for every kind of value")
     func sourceMap() throws {
         let project = try load("""

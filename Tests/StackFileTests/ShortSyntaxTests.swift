@@ -247,6 +247,15 @@ struct ShortSyntaxTests {
         #expect(app.build?.dockerfile == "Dockerfile")
     }
 
+    @Test("extra_hosts as a mapping, and IPv6 addresses", arguments: [
+        "extra_hosts:\n  db: 10.0.0.2\n  v6: \"::1\"",
+        "extra_hosts: [\"db=10.0.0.2\", \"v6:[::1]\"]",
+        "extra_hosts: [\"db:10.0.0.2\", \"v6:::1\"]",
+    ])
+    func extraHostForms(_ body: String) throws {
+        #expect(try service(body).extraHosts == [ExtraHost(hostname: "db", address: "10.0.0.2"), ExtraHost(hostname: "v6", address: "::1")])
+    }
+
     @Test("byte sizes", arguments: [
         ("1024", Int64(1024)), ("1024b", 1024), ("512k", 524_288), ("64m", 67_108_864), ("1g", 1_073_741_824),
         ("2GB", 2_147_483_648), ("1.5k", 1536),

@@ -51,7 +51,7 @@ extension DecodeContext {
             default: break
             }
         }
-        service.environment = resolvedEnvironment(envFiles: service.envFiles, environment: environmentNode, path: "\(path).environment")
+        service.environment = resolvedEnvironment(envFiles: service.envFiles, environment: environmentNode, servicePath: path)
         if !networksGiven, service.networkMode == nil || service.networkMode == .bridge {
             service.networks = ["default": ServiceNetwork()]
         }
@@ -146,10 +146,10 @@ extension DecodeContext {
 
     /// `env_file` entries first, then `environment` on top; `KEY` without a value takes the
     /// host's value and is left out when the host does not set it.
-    mutating func resolvedEnvironment(envFiles: [EnvFile], environment node: StackNode?, path: String) -> [String: String] {
+    mutating func resolvedEnvironment(envFiles: [EnvFile], environment node: StackNode?, servicePath: String) -> [String: String] {
         var result: [String: String] = [:]
         for (index, file) in envFiles.enumerated() {
-            let location = sourceMap.location(of: "\(path.dropLast("environment".count))env_file.\(index)")
+            let location = sourceMap.location(of: "\(servicePath).env_file.\(index)")
             guard let text = try? String(contentsOfFile: file.path, encoding: .utf8) else {
                 if file.required {
                     error("env file \(file.path) not found", at: location, hint: "create it, or mark it `required: false`")
@@ -163,7 +163,7 @@ extension DecodeContext {
             }
         }
         guard let node else { return result }
-        for (key, value, _) in keyValues(node, path) ?? [] {
+        for (key, value, _) in keyValues(node, "\(servicePath).environment") ?? [] {
             if let resolved = value ?? environment[key] { result[key] = resolved } else { result[key] = nil }
         }
         return result
