@@ -14,7 +14,8 @@ struct MergeTests {
     func replacement() throws {
         let web = try #require(try merged().services["web"])
         #expect(web.image == "web:2")
-        #expect(web.command == ["serve"])
+        #expect(web.command == ["serve", "--quiet"])
+        #expect(web.entrypoint == ["/bin/sh", "-e"])
         #expect(web.healthcheck?.test == ["CMD", "false"])
         #expect(web.healthcheck?.interval == .seconds(10), "unmentioned healthcheck keys are kept")
     }
