@@ -233,6 +233,22 @@ struct LoadingTests {
         #expect(result.warnings.first?.location?.line == 4)
     }
 
+    @Test("relative bind sources may climb out of the project directory only within its repository or the working directory")
+    func bindContainment() throws {
+        let stack = "services:\n  app: {image: x, volumes: [../shared:/shared]}\n"
+        try withProject(["repo/.git/HEAD": "", "repo/stacks/app.yaml": stack, "repo/shared/.keep": "", "elsewhere/app.yaml": stack]) { directory in
+            // Inside a repository: fine from anywhere.
+            let inRepository = try StackLoader.load(LoadOptions(files: ["app.yaml"], workingDirectory: directory + "/repo/stacks"))
+            #expect(inRepository.project.services["app"]?.volumes.first?.source == directory + "/repo/shared")
+            // No repository: only when the working directory holds the target.
+            #expect(throws: StackFileError.self) {
+                try StackLoader.load(LoadOptions(files: ["app.yaml"], workingDirectory: directory + "/elsewhere"))
+            }
+            let fromAbove = try StackLoader.load(LoadOptions(files: ["elsewhere/app.yaml"], workingDirectory: directory))
+            #expect(fromAbove.project.services["app"]?.volumes.first?.source == directory + "/shared")
+        }
+    }
+
     @Test("valid fixture full.yaml loads with every key in place")
     func fullFixture() throws {
         let result = try StackLoader.load(LoadOptions(files: ["full.yaml"], workingDirectory: Self.validDirectory))

@@ -130,15 +130,16 @@ extension DecodeContext {
         return true
     }
 
-    /// The absolute host path of a bind source. A relative source may not climb out of the
-    /// project directory (nor out of the directory the user works in) with `..`; absolute
-    /// paths are the user's explicit choice and are allowed. A missing source is a warning.
+    /// The absolute host path of a bind source. A relative source may not climb with `..` out of
+    /// the project (its directory, the directory the user works in, or the repository holding it:
+    /// a stack in `stacks/` may mount `../examples/site`); absolute paths are the user's explicit
+    /// choice and are allowed. A missing source is a warning.
     private mutating func bindSource(_ source: String, _ path: String, _ location: SourceLocation, createsHostPath: Bool) -> String? {
         let resolved = PathResolution.absolute(source, base: projectDirectory, home: home)
         let isRelative = !source.hasPrefix("/") && !source.hasPrefix("~")
-        if isRelative, !PathResolution.isInside(resolved, projectDirectory), !PathResolution.isInside(resolved, workingDirectory) {
+        if isRelative, !bindRoots.contains(where: { PathResolution.isInside(resolved, $0) }) {
             error("\(path): bind source \"\(source)\" leads outside the project directory \(projectDirectory)", at: location,
-                  hint: "keep relative sources inside the project, or write an absolute path if you mean it")
+                  hint: "keep relative sources inside the project (or its repository), or write an absolute path if you mean it")
             return nil
         }
         if !FileManager.default.fileExists(atPath: resolved) {

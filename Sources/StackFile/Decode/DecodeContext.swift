@@ -8,8 +8,9 @@ struct DecodeContext {
     let environment: [String: String]
     /// Where relative paths start: the project directory.
     let projectDirectory: String
-    /// Paths may also lead into this directory (the one the user works in), see ``StackLoader``.
-    let workingDirectory: String
+    /// Where relative bind sources may lead: the project directory, the directory the user works
+    /// in, and the repository holding the project (see ``StackLoader``).
+    let bindRoots: [String]
     let home: String?
 
     mutating func error(_ message: String, at location: SourceLocation?, hint: String? = nil) {

@@ -43,7 +43,8 @@ public enum StackLoader {
         }
 
         var context = DecodeContext(
-            environment: variables, projectDirectory: projectDirectory, workingDirectory: workingDirectory,
+            environment: variables, projectDirectory: projectDirectory,
+            bindRoots: [projectDirectory, workingDirectory] + (repositoryRoot(containing: projectDirectory).map { [$0] } ?? []),
             home: options.environment["HOME"])
         let decoded = context.project(merged)
         diagnostics += context.diagnostics
@@ -109,6 +110,17 @@ public enum StackLoader {
             }
         }
         return variables.merging(options.environment) { _, fromProcess in fromProcess }
+    }
+
+    /// The nearest directory at or above `directory` holding `.git` (a directory, or a file in a
+    /// worktree), or nil.
+    private static func repositoryRoot(containing directory: String) -> String? {
+        var current = directory
+        while true {
+            if FileManager.default.fileExists(atPath: current + "/.git") { return current }
+            if current == "/" { return nil }
+            current = PathResolution.directoryName(current)
+        }
     }
 
     /// Diagnostics in file order, then line and column; those without a place last.
