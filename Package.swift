@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "EndToEndTests", dependencies: ["swiftstack"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner"]),
     ],
     swiftLanguageModes: [.v6]
 )
