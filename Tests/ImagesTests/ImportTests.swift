@@ -167,6 +167,29 @@ struct ImportTests {
         #expect(Files.exists(directory.path + "/images/snapshots/" + new.diffIDs[0].dropFirst(7) + "/rootfs/bin/busybox"))
     }
 
+    @Test func garbageCollectionKeepsWhatImagesUseAndDropsOrphans() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let tarball = directory.path + "/busybox.tar.gz"
+        _ = try BusyboxRootfs.write(to: tarball)
+        let root = directory.path + "/images"
+        let store = try ImageStore(root: root)
+        let image = try store.importRootfs(tarball: tarball, reference: "kept")
+        // What an import that crashed between writing content and tagging it leaves behind.
+        let orphan = String(repeating: "ab", count: 32)
+        try Files.write(root + "/blobs/sha256/" + orphan, "orphan")
+        mkdir(root + "/snapshots/" + orphan, 0o700)
+        mkdir(root + "/snapshots/" + orphan + "/rootfs", 0o755)
+
+        let collected = try store.collectGarbage()
+        #expect(collected.blobs == 1 && collected.snapshots == 1)
+        #expect(!Files.exists(root + "/blobs/sha256/" + orphan))
+        #expect(!Files.exists(root + "/snapshots/" + orphan))
+        #expect(try store.image("kept") == image)
+        #expect(try Files.read(try store.layerDirectories(of: image)[0] + "/bin/busybox") == (try Files.read("/bin/busybox")))
+        #expect(try store.collectGarbage() == (0, 0))
+    }
+
     @Test func openingTheStoreRemovesLeftoversOfCrashedWritesOnly() throws {
         let directory = try TestDirectory()
         defer { directory.remove() }

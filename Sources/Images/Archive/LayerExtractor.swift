@@ -152,6 +152,8 @@ final class LayerExtractor {
                     close(parentFD)
                     throw ImageError(.io, "archive entry '\(entryName)': cannot create directory \(prefix.display): \(Errno.text(code))")
                 }
+                // mkdir obeyed the umask.
+                fchmodat(parentFD, prefix.base.cName, 0o755, 0)
                 directoryTimes.append((prefix, timespec(tv_sec: 0, tv_nsec: 0)))
                 result = ContainedOpen.open(prefix.cString, below: rootFD, flags: O_RDONLY | O_DIRECTORY)
             }
