@@ -28,7 +28,7 @@ let package = Package(
         // Pure planning: desired state, canonical config hashes, diff into an explained plan.
         .target(name: "Planner", dependencies: ["StackFile", "Digest"]),
         // Content-addressed image store and safe layer extraction.
-        .target(name: "Images", dependencies: ["CArchive", "Digest"]),
+        .target(name: "Images", dependencies: ["CArchive", "Digest", "CShim"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
         .target(name: "Runtime", dependencies: ["CShim"]),
         // The CLI.
@@ -47,7 +47,7 @@ let package = Package(
 
         .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
-        .testTarget(name: "ImagesTests", dependencies: ["Images"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner"]),

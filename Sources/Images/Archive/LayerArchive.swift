@@ -1,0 +1,30 @@
+/// Layer tarballs: safe extraction into a directory and reproducible creation from one.
+public enum LayerArchive {
+    /// Extracts `tarball` (gzip or plain tar, detected) into the existing `directory`.
+    ///
+    /// Nothing is ever written outside `directory`: names climbing out with `..`, paths through
+    /// symbolic links that lead out, hardlinks to targets outside the layer, device nodes other
+    /// than whiteouts (unless `limits.deviceNodes` is `.skip`) and archives beyond `limits` are
+    /// refused with an error naming the entry (code `.unsafeArchive`). Absolute names are made
+    /// relative first, as tar does. `.wh.NAME` becomes an overlayfs whiteout (character device
+    /// 0/0) and `.wh..wh..opq` marks its directory `trusted.overlay.opaque=y`. Modes, owners,
+    /// mtimes, extended attributes and hardlinks are preserved.
+    public static func extract(tarball: String, into directory: String, limits: ExtractionLimits = .default) throws(ImageError) {
+        let extractor = try LayerExtractor(rootPath: directory, limits: limits)
+        try extractor.extract(tarball: tarball)
+    }
+
+    /// Writes `directory` as a gzip tar at `tarballGz` and returns its diff id (`sha256:` of the
+    /// uncompressed tar), digest (`sha256:` of the gzip file) and the gzip file's size.
+    ///
+    /// The output depends only on the tree: entries are sorted and the gzip header has no time.
+    /// Overlay whiteouts (character devices 0/0, opaque directories) become OCI `.wh.` entries.
+    public static func create(from directory: String, to tarballGz: String) throws(ImageError) -> (diffID: String, digest: String, size: Int64) {
+        let blob = try writeLayer(from: directory, to: tarballGz)
+        return (blob.diffID, blob.digest, blob.size)
+    }
+
+    static func writeLayer(from directory: String, to tarballGz: String) throws(ImageError) -> LayerBlob {
+        try LayerWriter(source: directory, output: tarballGz).write()
+    }
+}

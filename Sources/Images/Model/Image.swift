@@ -1,0 +1,41 @@
+/// An image in the store: its identity, names, runtime defaults and layers.
+public struct Image: Sendable, Equatable {
+    /// `sha256:<hex>` of the image's config blob, as Docker reports image ids.
+    public var id: String
+    /// `name:tag` references pointing at this image, sorted; empty for a dangling image.
+    public var references: [String]
+    /// Uncompressed size of all layers in bytes (what `docker image ls` shows).
+    public var size: Int64
+    /// RFC 3339 creation time from the config.
+    public var created: String
+    public var config: ImageConfig
+    /// `sha256:<hex>` of each uncompressed layer tar, lowest layer first.
+    public var diffIDs: [String]
+    /// `sha256:<hex>` of the manifest blob.
+    public var manifestDigest: String
+    /// OCI architecture, for example `amd64`.
+    public var architecture: String
+    /// OCI operating system, `linux`.
+    public var os: String
+
+    public init(id: String, references: [String], size: Int64, created: String, config: ImageConfig,
+                diffIDs: [String], manifestDigest: String, architecture: String = "amd64", os: String = "linux") {
+        self.id = id
+        self.references = references
+        self.size = size
+        self.created = created
+        self.config = config
+        self.diffIDs = diffIDs
+        self.manifestDigest = manifestDigest
+        self.architecture = architecture
+        self.os = os
+    }
+
+    /// The first 12 hex digits of the id, as `docker image ls` shows it.
+    public var shortID: String { String(id.dropFirst("sha256:".count).prefix(12)) }
+}
+
+extension Image {
+    /// `created` as seconds since the epoch, when it parses.
+    public var createdEpochSeconds: Int? { Timestamp.parse(created) }
+}

@@ -1,0 +1,34 @@
+/// An OCI image configuration blob (`application/vnd.oci.image.config.v1+json`).
+struct OCIImageConfiguration: Codable, Equatable, Sendable {
+    var created: String?
+    var author: String?
+    var architecture: String
+    var os: String
+    var config: ImageConfig?
+    var rootfs: RootFS
+    var history: [History]?
+
+    struct RootFS: Codable, Equatable, Sendable {
+        var type: String = "layers"
+        var diffIDs: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case type
+            case diffIDs = "diff_ids"
+        }
+    }
+
+    struct History: Codable, Equatable, Sendable {
+        var created: String?
+        var createdBy: String?
+        var comment: String?
+        var emptyLayer: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case created
+            case createdBy = "created_by"
+            case comment
+            case emptyLayer = "empty_layer"
+        }
+    }
+}

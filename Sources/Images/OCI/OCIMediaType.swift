@@ -1,0 +1,16 @@
+/// Media types of the OCI image specification used by the store.
+enum OCIMediaType {
+    static let index = "application/vnd.oci.image.index.v1+json"
+    static let manifest = "application/vnd.oci.image.manifest.v1+json"
+    static let config = "application/vnd.oci.image.config.v1+json"
+    static let layerGzip = "application/vnd.oci.image.layer.v1.tar+gzip"
+    static let layerTar = "application/vnd.oci.image.layer.v1.tar"
+}
+
+/// Annotation keys the store reads and writes.
+enum OCIAnnotation {
+    /// The `name:tag` a manifest is known by in `index.json`.
+    static let referenceName = "org.opencontainers.image.ref.name"
+    /// Uncompressed size of a layer, so `image ls` needs no decompression.
+    static let uncompressedSize = "io.swiftstack.layer.uncompressed-size"
+}
