@@ -165,9 +165,11 @@ struct UpPlanning {
         let used = Set(keep.map(\.index))
         let freeIndices = (1...).lazy.filter { !used.contains($0) }.prefix(wanted.count - keep.count)
         let reason =
-            if !current.isEmpty { "scale up: service \(service) wants \(wanted.count)" }
-            else if observed.containers.isEmpty { "new service \(service)" }
-            else { "service \(service) has no container" }
+            if !current.isEmpty {
+                "scale up: service \(service) wants \(wanted.count)"
+            } else if observed.containers.isEmpty { "new service \(service)" } else {
+                "service \(service) has no container"
+            }
         for index in freeIndices {
             var container = template
             container.index = index

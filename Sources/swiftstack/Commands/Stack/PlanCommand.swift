@@ -40,7 +40,8 @@ struct PlanCommand: ParsableCommand {
 
     @Option(
         name: .customLong("observed"),
-        help: ArgumentHelp("Read the actual state from this JSON file instead of the state store.", visibility: .hidden))
+        help: ArgumentHelp("Read the actual state from this JSON file instead of the state store.", visibility: .hidden)
+    )
     var observedFile: String?
 
     @Argument(help: "Services to plan (default: all).")
