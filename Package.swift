@@ -41,12 +41,16 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks that time library code in-process (`make bench`).
+        .executableTarget(
+            name: "swiftstack-bench", dependencies: ["StackFile", "Planner"], path: "bench/Sources/swiftstack-bench"),
+
         .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "EndToEndTests", dependencies: ["swiftstack"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner"]),
     ],
     swiftLanguageModes: [.v6]
 )
