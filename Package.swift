@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "Images", dependencies: ["CArchive", "Digest"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
         .target(name: "Runtime", dependencies: ["CShim"]),
+        // Container networking: rtnetlink client (bridges, veths, addresses, routes), IPAM.
+        .target(name: "Network", dependencies: ["CShim"]),
         // The CLI.
         .executableTarget(
             name: "swiftstack",
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack"]),
     ],

@@ -1,0 +1,155 @@
+/// A network interface as the kernel reports it.
+public struct Link: Sendable, Equatable {
+    public var index: Int32
+    public var name: String
+    /// IFF_* flags (IFF_UP = 0x1, IFF_LOWER_UP = 0x10000).
+    public var flags: UInt32
+    public var mtu: Int
+    /// The index of the bridge this link is attached to, if any.
+    public var masterIndex: Int32?
+    /// The link type from IFLA_INFO_KIND ("bridge", "veth"…); nil for physical and loopback.
+    public var kind: String?
+
+    /// Administratively up (IFF_UP).
+    public var isUp: Bool { flags & RouteNetlink.interfaceUp != 0 }
+    /// The carrier is up (IFF_LOWER_UP): for a veth, both ends are up.
+    public var hasCarrier: Bool { flags & RouteNetlink.interfaceLowerUp != 0 }
+
+    init?(_ message: ReceivedMessage) {
+        guard message.type == RouteNetlink.newLink, message.body.count >= 16 else { return nil }
+        let body = message.body
+        index = body.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: Int32.self) }
+        flags = body.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self) }
+        name = ""
+        mtu = 0
+        for attribute in NetlinkAttributes(body.dropFirst(16)) {
+            switch attribute.type {
+            case RouteNetlink.linkName: name = attribute.string
+            case RouteNetlink.linkMTU: mtu = Int(attribute.uint32 ?? 0)
+            case RouteNetlink.linkMaster: masterIndex = attribute.uint32.map { Int32(bitPattern: $0) }
+            case RouteNetlink.linkInfo:
+                kind = attribute.nested.first(RouteNetlink.linkInfoKind)?.string
+            default: break
+            }
+        }
+    }
+}
+
+extension NetlinkSocket {
+    /// Every link in this socket's namespace.
+    public func links() throws(NetworkError) -> [Link] {
+        var message = NetlinkMessage(type: RouteNetlink.getLink, flags: RouteNetlink.request | RouteNetlink.dump)
+        message.appendInterfaceInfo()
+        return try dump(message, what: "listing links").compactMap(Link.init)
+    }
+
+    /// The link called `name`, or nil when there is none.
+    public func link(named name: String) throws(NetworkError) -> Link? {
+        try Self.validate(linkName: name)
+        // With NLM_F_ACK, a non-dump GET answers with the link and then an ACK, so the reply
+        // ends like a dump does.
+        var message = NetlinkMessage(type: RouteNetlink.getLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
+        message.appendInterfaceInfo()
+        message.appendAttribute(RouteNetlink.linkName, string: name)
+        do {
+            return try dump(message, what: "looking up link \(name)").compactMap(Link.init).first
+        } catch where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// The link called `name`; an error naming it when it does not exist.
+    public func requireLink(named name: String) throws(NetworkError) -> Link {
+        guard let link = try link(named: name) else {
+            throw NetworkError(.notFound, "link \(name) does not exist")
+        }
+        return link
+    }
+
+    /// Creates a Linux bridge called `name` (down; bring it up with `setLink`).
+    public func createBridge(named name: String, mtu: Int? = nil) throws(NetworkError) {
+        try Self.validate(linkName: name)
+        var message = NetlinkMessage(type: RouteNetlink.newLink, flags: Self.createFlags)
+        message.appendInterfaceInfo()
+        message.appendAttribute(RouteNetlink.linkName, string: name)
+        if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
+        message.beginNest(RouteNetlink.linkInfo)
+        message.appendAttribute(RouteNetlink.linkInfoKind, string: "bridge")
+        message.endNest()
+        try perform(message, what: "creating bridge \(name)", hint: "a link with that name may be left over; `swiftstack network prune` removes ours")
+    }
+
+    /// Creates a veth pair: `name` in this socket's namespace, `peerName` directly inside
+    /// `peerNamespace` (or here when nil), so the container end never appears on the host.
+    public func createVethPair(
+        named name: String, peerName: String, peerNamespace: NetworkNamespace?, mtu: Int? = nil
+    ) throws(NetworkError) {
+        try Self.validate(linkName: name)
+        try Self.validate(linkName: peerName)
+        var message = NetlinkMessage(type: RouteNetlink.newLink, flags: Self.createFlags)
+        message.appendInterfaceInfo()
+        message.appendAttribute(RouteNetlink.linkName, string: name)
+        if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
+        message.beginNest(RouteNetlink.linkInfo)
+        message.appendAttribute(RouteNetlink.linkInfoKind, string: "veth")
+        message.beginNest(RouteNetlink.linkInfoData)
+        // VETH_INFO_PEER carries a whole ifinfomsg followed by the peer's own attributes.
+        message.beginNest(RouteNetlink.vethInfoPeer)
+        message.appendInterfaceInfo()
+        message.appendAttribute(RouteNetlink.linkName, string: peerName)
+        if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
+        if let peerNamespace {
+            message.appendAttribute(RouteNetlink.linkNetworkNamespaceFD, uint32: UInt32(bitPattern: peerNamespace.descriptor))
+        }
+        message.endNest()
+        message.endNest()
+        message.endNest()
+        try perform(
+            message, what: "creating veth pair \(name) ↔ \(peerName)",
+            hint: "the host name may be left over, or \(peerName) may already exist in the container")
+    }
+
+    /// Changes a link's state: up/down, MTU, and the bridge it is attached to (`master`,
+    /// 0 to detach). Only the given properties change.
+    public func setLink(index: Int32, up: Bool? = nil, mtu: Int? = nil, master: Int32? = nil) throws(NetworkError) {
+        var message = NetlinkMessage(type: RouteNetlink.newLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
+        let upFlag = RouteNetlink.interfaceUp
+        message.appendInterfaceInfo(
+            index: index, flags: up == true ? upFlag : 0, change: up == nil ? 0 : upFlag)
+        if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
+        if let master { message.appendAttribute(RouteNetlink.linkMaster, uint32: UInt32(bitPattern: master)) }
+        var changes: [String] = []
+        if let up { changes.append(up ? "up" : "down") }
+        if let mtu { changes.append("mtu \(mtu)") }
+        if let master { changes.append(master == 0 ? "no master" : "master \(master)") }
+        try perform(message, what: "setting link #\(index) \(changes.joined(separator: ", "))")
+    }
+
+    /// Deletes the link called `name` (for a veth, both ends go).
+    public func deleteLink(named name: String) throws(NetworkError) {
+        try Self.validate(linkName: name)
+        var message = NetlinkMessage(type: RouteNetlink.deleteLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
+        message.appendInterfaceInfo()
+        message.appendAttribute(RouteNetlink.linkName, string: name)
+        try perform(message, what: "deleting link \(name)")
+    }
+
+    /// Deletes the link with `index`.
+    public func deleteLink(index: Int32) throws(NetworkError) {
+        var message = NetlinkMessage(type: RouteNetlink.deleteLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
+        message.appendInterfaceInfo(index: index)
+        try perform(message, what: "deleting link #\(index)")
+    }
+
+    static let createFlags = RouteNetlink.request | RouteNetlink.acknowledge | RouteNetlink.create | RouteNetlink.exclusive
+
+    /// Interface names: 1–15 bytes (IFNAMSIZ - 1), no '/', ':' or whitespace.
+    static func validate(linkName name: String) throws(NetworkError) {
+        let bytes = Array(name.utf8)
+        guard !bytes.isEmpty, bytes.count <= 15, name != ".", name != "..",
+            !bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ":") || $0 <= 32 || $0 == 127 })
+        else {
+            throw NetworkError(.invalidArgument, "invalid link name \"\(name)\": use 1 to 15 characters without '/', ':' or spaces")
+        }
+    }
+}
