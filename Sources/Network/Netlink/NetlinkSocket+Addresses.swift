@@ -6,6 +6,12 @@ public struct LinkAddress: Sendable, Equatable {
 
     public var subnet: IPv4Subnet { IPv4Subnet(address, prefixLength: prefixLength) }
 
+    public init(linkIndex: Int32, address: IPv4Address, prefixLength: Int) {
+        self.linkIndex = linkIndex
+        self.address = address
+        self.prefixLength = prefixLength
+    }
+
     init?(_ message: ReceivedMessage) {
         guard message.type == RouteNetlink.newAddress, message.body.count >= 8,
             message.body.first == RouteNetlink.familyIPv4

@@ -81,21 +81,27 @@ extension NetlinkSocket {
 
     /// Creates a veth pair: `name` in this socket's namespace, `peerName` directly inside
     /// `peerNamespace` (or here when nil), so the container end never appears on the host.
+    ///
+    /// Doing everything in one request saves round trips on the attach path: `master` attaches
+    /// this end to a bridge, and `up` brings both ends up as they are created.
     public func createVethPair(
-        named name: String, peerName: String, peerNamespace: NetworkNamespace?, mtu: Int? = nil
+        named name: String, peerName: String, peerNamespace: NetworkNamespace?, mtu: Int? = nil,
+        master: Int32? = nil, up: Bool = false
     ) throws(NetworkError) {
         try Self.validate(linkName: name)
         try Self.validate(linkName: peerName)
+        let upFlag = up ? RouteNetlink.interfaceUp : 0
         var message = NetlinkMessage(type: RouteNetlink.newLink, flags: Self.createFlags)
-        message.appendInterfaceInfo()
+        message.appendInterfaceInfo(flags: upFlag, change: upFlag)
         message.appendAttribute(RouteNetlink.linkName, string: name)
         if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
+        if let master { message.appendAttribute(RouteNetlink.linkMaster, uint32: UInt32(bitPattern: master)) }
         message.beginNest(RouteNetlink.linkInfo)
         message.appendAttribute(RouteNetlink.linkInfoKind, string: "veth")
         message.beginNest(RouteNetlink.linkInfoData)
         // VETH_INFO_PEER carries a whole ifinfomsg followed by the peer's own attributes.
         message.beginNest(RouteNetlink.vethInfoPeer)
-        message.appendInterfaceInfo()
+        message.appendInterfaceInfo(flags: upFlag, change: upFlag)
         message.appendAttribute(RouteNetlink.linkName, string: peerName)
         if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
         if let peerNamespace {

@@ -1,0 +1,121 @@
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+
+@testable import Network
+
+/// A unique identity per test, from which every kernel object's name derives, so tests that
+/// run in parallel (or leftovers of an earlier run) never collide.
+struct TestIdentity {
+    let id = UUID().uuidString.lowercased()
+    var network: String { "test-net-\(id)" }
+    func container(_ n: Int) -> String { "test-ctr-\(id)-\(n)" }
+}
+
+/// Hands out /24 subnets from 10.121.128.0/17 to tests: never the same one twice within this
+/// process, and never one that a host route already covers (another process's tests).
+enum TestSubnets {
+    private static let inUse = Mutex<Set<UInt8>>([])
+
+    static func reserve() throws -> IPv4Subnet {
+        let routes = try NetlinkSocket().routes().filter { !$0.isDefault }
+        for _ in 0..<500 {
+            let octet = UInt8.random(in: 128...254)
+            let subnet = IPv4Subnet(IPv4Address(10, 121, octet, 0), prefixLength: 24)
+            if routes.contains(where: { $0.destination.overlaps(subnet) }) { continue }
+            let taken = inUse.withLock { set in !set.insert(octet).inserted }
+            if !taken { return subnet }
+        }
+        throw NetworkError(.exhausted, "no free test subnet in 10.121.128.0/17")
+    }
+
+    static func release(_ subnet: IPv4Subnet) {
+        _ = inUse.withLock { $0.remove(subnet.network.bytes[2]) }
+    }
+}
+
+func ipForwardSetting() throws -> String {
+    try String(contentsOfFile: "/proc/sys/net/ipv4/ip_forward", encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// A UDP socket bound to `address:port` (port 0: any), with a receive timeout so a test
+/// fails rather than hangs when a datagram never arrives.
+final class UDPSocket {
+    let descriptor: Int32
+
+    init(address: IPv4Address, port: UInt16 = 0) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw NetworkError(.systemCall, "socket", errno: errno) }
+        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var local = Self.socketAddress(address, port)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let error = errno
+            close(descriptor)
+            throw NetworkError(.systemCall, "bind \(address):\(port)", errno: error)
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    var port: UInt16 {
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return UInt16(bigEndian: local.sin_port)
+    }
+
+    static func socketAddress(_ address: IPv4Address, _ port: UInt16) -> sockaddr_in {
+        var result = sockaddr_in()
+        result.sin_family = sa_family_t(AF_INET)
+        result.sin_port = port.bigEndian
+        result.sin_addr = in_addr(s_addr: address.value.bigEndian)
+        return result
+    }
+
+    func send(_ text: String, to address: IPv4Address, port: UInt16) throws {
+        var destination = Self.socketAddress(address, port)
+        let bytes = Array(text.utf8)
+        let sent = withUnsafePointer(to: &destination) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(descriptor, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard sent == bytes.count else { throw NetworkError(.systemCall, "sendto \(address):\(port)", errno: errno) }
+    }
+
+    /// The next datagram's text and sender address; throws on timeout.
+    func receive() throws -> (text: String, from: IPv4Address) {
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        var sender = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let received = withUnsafeMutablePointer(to: &sender) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(descriptor, &buffer, buffer.count, 0, $0, &length) }
+        }
+        guard received >= 0 else { throw NetworkError(.systemCall, "recvfrom (timed out?)", errno: errno) }
+        return (String(decoding: buffer[0..<received], as: UTF8.self), IPv4Address(UInt32(bigEndian: sender.sin_addr.s_addr)))
+    }
+}
+
+/// A container stand-in: a fresh network namespace attached to a bridge network.
+struct AttachedNamespace {
+    let namespace: NetworkNamespace
+    let link: HostLink
+
+    /// A UDP socket created (and so living) inside this namespace.
+    func udpSocket(port: UInt16 = 0) throws -> UDPSocket {
+        let address = link.address
+        return try namespace.run { () throws(NetworkError) -> UDPSocket in
+            do { return try UDPSocket(address: address, port: port) } catch let error as NetworkError { throw error } catch {
+                throw NetworkError(.systemCall, "\(error)")
+            }
+        }
+    }
+}
