@@ -83,7 +83,9 @@ extension NetlinkSocket {
     /// `peerNamespace` (or here when nil), so the container end never appears on the host.
     ///
     /// Doing everything in one request saves round trips on the attach path: `master` attaches
-    /// this end to a bridge, and `up` brings both ends up as they are created.
+    /// this end to a bridge, and `up` brings this end up as it is created. The peer starts
+    /// down: asking the kernel to bring a peer up inside another namespace at creation fails
+    /// with ENOTCONN, so the caller brings it up from inside.
     public func createVethPair(
         named name: String, peerName: String, peerNamespace: NetworkNamespace?, mtu: Int? = nil,
         master: Int32? = nil, up: Bool = false
@@ -101,7 +103,7 @@ extension NetlinkSocket {
         message.beginNest(RouteNetlink.linkInfoData)
         // VETH_INFO_PEER carries a whole ifinfomsg followed by the peer's own attributes.
         message.beginNest(RouteNetlink.vethInfoPeer)
-        message.appendInterfaceInfo(flags: upFlag, change: upFlag)
+        message.appendInterfaceInfo()
         message.appendAttribute(RouteNetlink.linkName, string: peerName)
         if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
         if let peerNamespace {
