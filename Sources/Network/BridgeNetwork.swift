@@ -25,8 +25,11 @@ public struct BridgeNetwork: Sendable, Equatable {
     }
 
     /// Creates the bridge, gives it the gateway address and brings it up. Refuses a subnet
-    /// that overlaps a route of the host (other than the default route), and leaves nothing
-    /// behind when any step fails.
+    /// that overlaps a route of the host (other than the default route and the bridge's own),
+    /// and leaves nothing behind when any step fails.
+    ///
+    /// Idempotent: when the bridge already exists (a restarted supervisor re-creating its
+    /// networks), it gets the gateway address if missing and is brought up.
     public static func create(
         name: String, subnet: IPv4Subnet, gateway: IPv4Address? = nil, internal isInternal: Bool = false
     ) throws(NetworkError) -> BridgeNetwork {
@@ -38,21 +41,58 @@ public struct BridgeNetwork: Sendable, Equatable {
         }
         let network = BridgeNetwork(name: name, subnet: subnet, gateway: gateway, internal: isInternal)
         let socket = try NetlinkSocket()
-        if let clash = try socket.routes().first(where: { !$0.isDefault && $0.destination.overlaps(subnet) }) {
+        let existing = try socket.link(named: network.bridgeName)
+        if let clash = try socket.routes().first(where: {
+            !$0.isDefault && $0.destination.overlaps(subnet) && ($0.outputLinkIndex == nil || $0.outputLinkIndex != existing?.index)
+        }) {
             throw NetworkError(
                 .subnetOverlap,
                 "subnet \(subnet) of network \(name) overlaps the host route to \(clash.destination); choose another subnet (ipam.config[].subnet)")
         }
+        if let existing {
+            if existing.kind != "bridge" {
+                throw NetworkError(.alreadyExists, "link \(network.bridgeName) for network \(name) exists but is a \(existing.kind ?? "non-bridge") link; delete it")
+            }
+            try network.configure(bridge: existing, using: socket)
+            return network
+        }
         try socket.createBridge(named: network.bridgeName)
         do {
-            let bridge = try socket.requireLink(named: network.bridgeName)
-            try socket.addAddress(gateway, prefixLength: subnet.prefixLength, linkIndex: bridge.index)
-            try socket.setLink(index: bridge.index, up: true)
+            try network.configure(bridge: try socket.requireLink(named: network.bridgeName), using: socket)
         } catch {
             try? socket.deleteLink(named: network.bridgeName)
             throw error
         }
         return network
+    }
+
+    /// Creates the network with a subnet from `allocator`: the one asked for, or the next free
+    /// one of its pool. Host routes are read from the kernel so that a subnet already in use
+    /// on this machine is refused. A reservation made here is released if the bridge fails.
+    public static func create(
+        name: String, allocator: AddressAllocator, subnet: IPv4Subnet? = nil, gateway: IPv4Address? = nil,
+        internal isInternal: Bool = false
+    ) throws(NetworkError) -> BridgeNetwork {
+        let bridgeName = LinkNames.bridge(network: name)
+        let socket = try NetlinkSocket()
+        let ownIndex = try socket.link(named: bridgeName)?.index
+        let routes = try socket.routes().filter { $0.outputLinkIndex == nil || $0.outputLinkIndex != ownIndex }.map(\.destination)
+        let reservedBefore = try allocator.lease(of: name) != nil
+        let lease = try allocator.reserveNetwork(name, subnet: subnet, gateway: gateway, hostRoutes: reservedBefore ? [] : routes)
+        do {
+            return try create(name: name, subnet: lease.subnet, gateway: lease.gateway, internal: isInternal)
+        } catch {
+            if !reservedBefore { try? allocator.releaseNetwork(name) }
+            throw error
+        }
+    }
+
+    private func configure(bridge: Link, using socket: NetlinkSocket) throws(NetworkError) {
+        let present = try socket.addresses(linkIndex: bridge.index)
+        if !present.contains(LinkAddress(linkIndex: bridge.index, address: gateway, prefixLength: subnet.prefixLength)) {
+            try socket.addAddress(gateway, prefixLength: subnet.prefixLength, linkIndex: bridge.index)
+        }
+        if !bridge.isUp { try socket.setLink(index: bridge.index, up: true) }
     }
 
     /// Whether the bridge exists on the host.

@@ -65,3 +65,15 @@ public func attach(
         throw error
     }
 }
+
+/// `attach` for a caller holding the container's namespace as a bare descriptor (which it
+/// keeps owning).
+public func attach(
+    containerNetns: Int32, bridge: String, hostLinkName: String,
+    address: IPv4Address, prefixLength: Int, gateway: IPv4Address?,
+    interfaceName: String = "eth0", mtu: Int = 1500
+) throws(NetworkError) -> HostLink {
+    try attach(
+        containerNetns: NetworkNamespace(borrowing: containerNetns), bridge: bridge, hostLinkName: hostLinkName,
+        address: address, prefixLength: prefixLength, gateway: gateway, interfaceName: interfaceName, mtu: mtu)
+}

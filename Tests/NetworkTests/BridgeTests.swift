@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Network
@@ -92,5 +93,38 @@ import Testing
 
         #expect(try LinkSweeper.delete(["keepme", ours[0]], using: socket) == [ours[0]])
         #expect(Set(try socket.links().map(\.name)) == ["lo", "keepme"])
+    }
+}
+
+@Suite struct AllocatedNetworkTests {
+    @Test func networksTakeTheirSubnetFromTheAllocatorAndRespectHostRoutes() throws {
+        let identity = TestIdentity()
+        let directory = NSTemporaryDirectory() + "ipam-net-test-" + identity.id
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let subnet = try TestSubnets.reserve()
+        defer { TestSubnets.release(subnet) }
+        // A pool of exactly the test's /24 keeps parallel tests apart.
+        let allocator = AddressAllocator(directory: directory, pool: subnet)
+
+        let network = try BridgeNetwork.create(name: identity.network, allocator: allocator)
+        defer { try? network.delete() }
+        #expect(network.subnet == subnet)
+        #expect(network.gateway == subnet.firstHost)
+        #expect(try allocator.lease(of: identity.network)?.subnet == subnet)
+        // Idempotent: asking again gives the same network and bridge.
+        #expect(try BridgeNetwork.create(name: identity.network, allocator: allocator) == network)
+
+        let full = #expect(throws: NetworkError.self) { try BridgeNetwork.create(name: identity.network + "-2", allocator: allocator) }
+        #expect(full?.code == .exhausted)
+
+        // Another state directory does not know the network, but the host route gives it away.
+        let stranger = AddressAllocator(directory: directory + "-other")
+        defer { try? FileManager.default.removeItem(atPath: directory + "-other") }
+        let overlap = #expect(throws: NetworkError.self) {
+            try BridgeNetwork.create(name: identity.network + "-3", allocator: stranger, subnet: subnet)
+        }
+        #expect(overlap?.code == .subnetOverlap)
+        #expect(try stranger.lease(of: identity.network + "-3") == nil)
+        #expect(try NetlinkSocket().link(named: LinkNames.bridge(network: identity.network + "-3")) == nil)
     }
 }
