@@ -45,10 +45,10 @@ func ipForwardSetting() throws -> String {
 final class UDPSocket {
     let descriptor: Int32
 
-    init(address: IPv4Address, port: UInt16 = 0) throws {
+    init(address: IPv4Address, port: UInt16 = 0, receiveTimeoutSeconds: Int = 3) throws {
         descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw NetworkError(.systemCall, "socket", errno: errno) }
-        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var local = Self.socketAddress(address, port)
         let bound = withUnsafePointer(to: &local) {
@@ -81,8 +81,11 @@ final class UDPSocket {
     }
 
     func send(_ text: String, to address: IPv4Address, port: UInt16) throws {
+        try send(bytes: Array(text.utf8), to: address, port: port)
+    }
+
+    func send(bytes: [UInt8], to address: IPv4Address, port: UInt16) throws {
         var destination = Self.socketAddress(address, port)
-        let bytes = Array(text.utf8)
         let sent = withUnsafePointer(to: &destination) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 sendto(descriptor, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -93,6 +96,11 @@ final class UDPSocket {
 
     /// The next datagram's text and sender address; throws on timeout.
     func receive() throws -> (text: String, from: IPv4Address) {
+        let (bytes, sender) = try receiveBytes()
+        return (String(decoding: bytes, as: UTF8.self), sender)
+    }
+
+    func receiveBytes() throws -> (bytes: [UInt8], from: IPv4Address) {
         var buffer = [UInt8](repeating: 0, count: 2048)
         var sender = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -100,7 +108,7 @@ final class UDPSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(descriptor, &buffer, buffer.count, 0, $0, &length) }
         }
         guard received >= 0 else { throw NetworkError(.systemCall, "recvfrom (timed out?)", errno: errno) }
-        return (String(decoding: buffer[0..<received], as: UTF8.self), IPv4Address(UInt32(bigEndian: sender.sin_addr.s_addr)))
+        return (Array(buffer[0..<received]), IPv4Address(UInt32(bigEndian: sender.sin_addr.s_addr)))
     }
 }
 
