@@ -15,7 +15,10 @@ import Testing
         defer { try? network.delete() }
         try body(network, identity)
         try network.delete()
-        #expect(try !NetlinkSocket().links().contains { $0.name == network.bridgeName })
+        let leftovers = try NetlinkSocket().links().map(\.name).filter { name in
+            name == network.bridgeName || (1...3).contains { LinkNames.hostVeth(container: identity.container($0), network: network.name) == name }
+        }
+        #expect(leftovers.isEmpty)
         #expect(try ipForwardSetting() == forwardingBefore)
     }
 
@@ -136,5 +139,42 @@ import Testing
             }
             #expect(outside?.code == .addressOutsideSubnet)
         }
+    }
+}
+
+@Suite struct NameResolutionTests {
+    @Test func containerResolvesAnotherThroughTheGatewayDNSAndReachesIt() async throws {
+        let identity = TestIdentity()
+        let subnet = try TestSubnets.reserve()
+        defer { TestSubnets.release(subnet) }
+        let network = try BridgeNetwork.create(name: identity.network, subnet: subnet)
+        defer { try? network.delete() }
+        let tests = AttachTests()
+        let client = try tests.attach(1, to: network, identity: identity)
+        defer { try? client.link.detach() }
+        let database = try tests.attach(2, to: network, identity: identity)
+        defer { try? database.link.detach() }
+
+        let records = DNSRecords()
+        records.set("db", to: [database.link.address])
+        // Where containers' resolv.conf points: the gateway, port 53.
+        let server = try await DNSServer.start(
+            host: network.gateway.description, port: 53, responder: DNSResponder(domain: "proj", records: records))
+        do {
+            let resolver = try client.udpSocket()
+            try resolver.send(bytes: DNSTestClient.query(id: 99, name: "db.proj", type: 1), to: network.gateway, port: 53)
+            let answer = try DNSTestClient.parse(try resolver.receiveBytes().bytes)
+            #expect(answer.code == 0)
+            #expect(answer.addresses == [database.link.address])
+
+            let listener = try database.udpSocket()
+            let resolved = try #require(answer.addresses.first)
+            try resolver.send("by name", to: resolved, port: listener.port)
+            #expect(try listener.receive() == ("by name", client.link.address))
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 }

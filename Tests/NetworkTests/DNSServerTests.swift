@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import Network
@@ -146,5 +147,58 @@ struct DNSTestClient {
         #expect(responder.respond(to: []) == nil)
         // A label running past the end of the packet.
         #expect(responder.respond(to: [0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 40, 65]).map { $0[3] & 0xF } == 1)
+    }
+}
+
+@Suite struct DNSOverTCPTests {
+    @Test func tcpQueriesAreAnsweredOnTheSamePort() async throws {
+        let records = DNSRecords()
+        records.set("web", to: [IPv4Address(10, 121, 4, 2)])
+        let server = try await DNSServer.start(host: "127.0.0.1", port: 0, responder: DNSResponder(domain: "p", records: records))
+        do {
+            try exchangeTwoQueries(port: UInt16(server.boundPort))
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    func exchangeTwoQueries(port: UInt16) throws {
+
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = UDPSocket.socketAddress(IPv4Address(127, 0, 0, 1), port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+
+        // Two queries in one write: both are answered, in order.
+        var stream: [UInt8] = []
+        for (id, name) in [(UInt16(1), "web.p"), (UInt16(2), "example.org")] {
+            let query = DNSTestClient.query(id: id, name: name, type: 1)
+            stream += [UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query
+        }
+        #expect(write(descriptor, stream, stream.count) == stream.count)
+
+        var received: [UInt8] = []
+        var answers: [DNSTestClient.Answer] = []
+        while answers.count < 2 {
+            var chunk = [UInt8](repeating: 0, count: 1024)
+            let count = read(descriptor, &chunk, chunk.count)
+            try #require(count > 0)
+            received += chunk[0..<count]
+            while received.count >= 2, received.count >= 2 + (Int(received[0]) << 8 | Int(received[1])) {
+                let length = Int(received[0]) << 8 | Int(received[1])
+                answers.append(try DNSTestClient.parse(Array(received[2..<2 + length])))
+                received.removeFirst(2 + length)
+            }
+        }
+        #expect(answers[0].id == 1 && answers[0].code == 0 && answers[0].addresses == [IPv4Address(10, 121, 4, 2)])
+        #expect(answers[1].id == 2 && answers[1].code == 5)
     }
 }

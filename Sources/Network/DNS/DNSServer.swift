@@ -1,51 +1,104 @@
 import NIOCore
 import NIOPosix
 
-/// The embedded DNS server: UDP on one address and port (a network's gateway address, port
-/// 53, in production; loopback in tests), answering from a `DNSResponder`.
+/// The embedded DNS server: UDP and TCP on one address and port (a network's gateway
+/// address, port 53, in production; loopback in tests), answering from a `DNSResponder`.
 ///
 /// Answers are computed synchronously on the event loop from the in-memory records, so a
 /// query costs one table lookup; record changes are visible to the next query.
 public final class DNSServer: Sendable {
-    private let channel: any Channel
-    /// The address and port actually bound (port 0 asks the kernel for a free one).
+    private let udp: any Channel
+    private let tcp: any Channel
+    /// The port actually bound, for UDP and TCP alike (port 0 asks the kernel for a free one).
     public let boundPort: Int
 
-    private init(channel: any Channel) {
-        self.channel = channel
-        boundPort = channel.localAddress?.port ?? 0
+    private init(udp: any Channel, tcp: any Channel) {
+        self.udp = udp
+        self.tcp = tcp
+        boundPort = udp.localAddress?.port ?? 0
     }
 
-    /// Starts serving on `host:port`.
+    /// Starts serving on `host:port` over UDP and TCP.
     public static func start(
         host: String, port: Int = 53, responder: DNSResponder,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(NetworkError) -> DNSServer {
+        var udp: (any Channel)?
         do {
-            let channel = try await DatagramBootstrap(group: group)
+            let datagram = try await DatagramBootstrap(group: group)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(DNSHandler(responder: responder))
+                        try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(responder: responder))
                     }
                 }
                 .bind(host: host, port: port)
                 .get()
-            return DNSServer(channel: channel)
+            udp = datagram
+            // TCP on the same port as UDP, so that a kernel-chosen port serves both.
+            let stream = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(DNSStreamHandler(responder: responder))
+                    }
+                }
+                .bind(host: host, port: datagram.localAddress?.port ?? port)
+                .get()
+            return DNSServer(udp: datagram, tcp: stream)
         } catch {
+            try? await udp?.close()
             throw NetworkError(
                 .systemCall, "starting the DNS server on \(host):\(port) failed: \(error); check that the address exists and the port is free")
         }
     }
 
-    /// Stops serving and closes the socket.
+    /// Stops serving and closes the sockets.
     public func stop() async {
-        try? await channel.close()
+        try? await udp.close()
+        try? await tcp.close()
+    }
+}
+
+/// DNS over TCP: each message is preceded by its length as two bytes (RFC 1035 4.2.2); a
+/// connection may carry several queries.
+private final class DNSStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let responder: DNSResponder
+    private var pending = ByteBuffer()
+
+    init(responder: DNSResponder) { self.responder = responder }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        pending.writeBuffer(&incoming)
+        while let length = pending.getInteger(at: pending.readerIndex, as: UInt16.self),
+            pending.readableBytes >= 2 + Int(length)
+        {
+            pending.moveReaderIndex(forwardBy: 2)
+            let packet = pending.readBytes(length: Int(length)) ?? []
+            guard let answer = responder.respond(to: packet) else {
+                context.close(promise: nil)
+                return
+            }
+            var buffer = context.channel.allocator.buffer(capacity: answer.count + 2)
+            buffer.writeInteger(UInt16(answer.count))
+            buffer.writeBytes(answer)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+        pending.discardReadBytes()
+        context.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 }
 
 /// Turns each datagram into its answer.
-private final class DNSHandler: ChannelInboundHandler {
+private final class DNSDatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
