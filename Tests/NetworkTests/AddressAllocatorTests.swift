@@ -165,10 +165,25 @@ import Testing
                 try #require(pid > 0)
                 children.append(pid)
             }
-            for pid in children {
-                var status: Int32 = 0
-                waitpid(pid, &status, 0)
+            // Bounded wait: a child forked from a multi-threaded test process could in principle
+            // block on a lock another thread held at fork time; fail instead of hanging.
+            let deadline = Date().addingTimeInterval(30)
+            var running = Set(children)
+            while !running.isEmpty, Date() < deadline {
+                for pid in running {
+                    var status: Int32 = 0
+                    if waitpid(pid, &status, WNOHANG) == pid {
+                        running.remove(pid)
+                        #expect(status == 0, "allocating child \(pid) failed")
+                    }
+                }
+                if !running.isEmpty { usleep(5_000) }
             }
+            for pid in running {
+                kill(pid, SIGKILL)
+                waitpid(pid, nil, 0)
+            }
+            try #require(running.isEmpty, "allocating children did not finish in time")
             let allocations = try AddressAllocator(directory: directory).allocations(network: "net")
             #expect(allocations.count == 40)
             #expect(Set(allocations.values).count == 40)
