@@ -36,8 +36,11 @@ let package = Package(
         .target(
             name: "Network",
             dependencies: [
-                "CShim", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            ]),
+                "CShim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The CLI.
         .executableTarget(
             name: "swiftstack",

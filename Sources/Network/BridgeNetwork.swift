@@ -37,21 +37,27 @@ public struct BridgeNetwork: Sendable, Equatable {
         guard subnet.prefixLength <= 30, let hosts = subnet.hostRange, hosts.contains(gateway.value) else {
             throw NetworkError(
                 .addressOutsideSubnet,
-                "gateway \(gateway) is not a host address of subnet \(subnet) for network \(name); pick one inside the subnet")
+                "gateway \(gateway) is not a host address of subnet \(subnet) for network \(name); pick one inside the subnet"
+            )
         }
         let network = BridgeNetwork(name: name, subnet: subnet, gateway: gateway, internal: isInternal)
         let socket = try NetlinkSocket()
         let existing = try socket.link(named: network.bridgeName)
         if let clash = try socket.routes().first(where: {
-            !$0.isDefault && $0.destination.overlaps(subnet) && ($0.outputLinkIndex == nil || $0.outputLinkIndex != existing?.index)
+            !$0.isDefault && $0.destination.overlaps(subnet)
+                && ($0.outputLinkIndex == nil || $0.outputLinkIndex != existing?.index)
         }) {
             throw NetworkError(
                 .subnetOverlap,
-                "subnet \(subnet) of network \(name) overlaps the host route to \(clash.destination); choose another subnet (ipam.config[].subnet)")
+                "subnet \(subnet) of network \(name) overlaps the host route to \(clash.destination); choose another subnet (ipam.config[].subnet)"
+            )
         }
         if let existing {
             if existing.kind != "bridge" {
-                throw NetworkError(.alreadyExists, "link \(network.bridgeName) for network \(name) exists but is a \(existing.kind ?? "non-bridge") link; delete it")
+                throw NetworkError(
+                    .alreadyExists,
+                    "link \(network.bridgeName) for network \(name) exists but is a \(existing.kind ?? "non-bridge") link; delete it"
+                )
             }
             try network.configure(bridge: existing, using: socket)
             return network
@@ -76,9 +82,11 @@ public struct BridgeNetwork: Sendable, Equatable {
         let bridgeName = LinkNames.bridge(network: name)
         let socket = try NetlinkSocket()
         let ownIndex = try socket.link(named: bridgeName)?.index
-        let routes = try socket.routes().filter { $0.outputLinkIndex == nil || $0.outputLinkIndex != ownIndex }.map(\.destination)
+        let routes = try socket.routes().filter { $0.outputLinkIndex == nil || $0.outputLinkIndex != ownIndex }.map(
+            \.destination)
         let reservedBefore = try allocator.lease(of: name) != nil
-        let lease = try allocator.reserveNetwork(name, subnet: subnet, gateway: gateway, hostRoutes: reservedBefore ? [] : routes)
+        let lease = try allocator.reserveNetwork(
+            name, subnet: subnet, gateway: gateway, hostRoutes: reservedBefore ? [] : routes)
         do {
             return try create(name: name, subnet: lease.subnet, gateway: lease.gateway, internal: isInternal)
         } catch {
@@ -89,7 +97,8 @@ public struct BridgeNetwork: Sendable, Equatable {
 
     private func configure(bridge: Link, using socket: NetlinkSocket) throws(NetworkError) {
         let present = try socket.addresses(linkIndex: bridge.index)
-        if !present.contains(LinkAddress(linkIndex: bridge.index, address: gateway, prefixLength: subnet.prefixLength)) {
+        if !present.contains(LinkAddress(linkIndex: bridge.index, address: gateway, prefixLength: subnet.prefixLength))
+        {
             try socket.addAddress(gateway, prefixLength: subnet.prefixLength, linkIndex: bridge.index)
         }
         if !bridge.isUp { try socket.setLink(index: bridge.index, up: true) }
@@ -113,10 +122,12 @@ public struct BridgeNetwork: Sendable, Equatable {
         container: String, containerNetns: NetworkNamespace, address: IPv4Address,
         interfaceName: String = "eth0", mtu: Int = 1500
     ) throws(NetworkError) -> HostLink {
-        guard subnet.contains(address), address != gateway, address != subnet.network, address != subnet.broadcast else {
+        guard subnet.contains(address), address != gateway, address != subnet.network, address != subnet.broadcast
+        else {
             throw NetworkError(
                 .addressOutsideSubnet,
-                "address \(address) for container \(container) is not a free host address of \(subnet) (network \(name))")
+                "address \(address) for container \(container) is not a free host address of \(subnet) (network \(name))"
+            )
         }
         return try Network.attach(
             containerNetns: containerNetns, bridge: bridgeName,

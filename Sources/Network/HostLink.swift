@@ -17,7 +17,7 @@ public struct HostLink: Sendable, Equatable {
     public func detach() throws(NetworkError) {
         do {
             try NetlinkSocket().deleteLink(named: name)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             // Already gone with its namespace.
         }
     }
@@ -55,7 +55,8 @@ public func attach(
         try inside.addAddress(address, prefixLength: prefixLength, linkIndex: interface.index)
         if !interface.isUp { try inside.setLink(index: interface.index, up: true) }
         if let gateway {
-            try inside.addRoute(to: IPv4Subnet(IPv4Address(0), prefixLength: 0), via: gateway, linkIndex: interface.index)
+            try inside.addRoute(
+                to: IPv4Subnet(IPv4Address(0), prefixLength: 0), via: gateway, linkIndex: interface.index)
         }
         return HostLink(
             name: hostLinkName, index: hostLink.index, bridge: bridge, containerInterface: interfaceName,

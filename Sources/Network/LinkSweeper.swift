@@ -11,7 +11,7 @@ public enum LinkSweeper {
             do {
                 try socket.deleteLink(named: name)
                 deleted.append(name)
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 // Gone meanwhile (a veth whose container namespace went away): fine.
             }
         }
@@ -29,7 +29,9 @@ public enum LinkSweeper {
             $0.hasPrefix(prefix) && LinkNames.isOurs($0) && !keeping.contains($0)
         }
         // Veths first: a bridge deletion would otherwise only detach them.
-        let ordered = candidates.filter { $0.hasPrefix(LinkNames.vethPrefix) } + candidates.filter { !$0.hasPrefix(LinkNames.vethPrefix) }
+        let ordered =
+            candidates.filter { $0.hasPrefix(LinkNames.vethPrefix) }
+            + candidates.filter { !$0.hasPrefix(LinkNames.vethPrefix) }
         return try delete(ordered, using: socket)
     }
 }

@@ -24,7 +24,8 @@ public final class NetworkNamespace: Sendable {
     public init(path: String) throws(NetworkError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw NetworkError.kernel(errno, "opening network namespace \(path)", hint: "check that the process still runs")
+            throw NetworkError.kernel(
+                errno, "opening network namespace \(path)", hint: "check that the process still runs")
         }
         descriptor = fd
         ownsDescriptor = true
@@ -48,7 +49,9 @@ public final class NetworkNamespace: Sendable {
             defer { close(original) }
             let unshared = cshim_netlink_unshare_net()
             guard unshared == 0 else {
-                throw NetworkError(.namespace, "creating a network namespace (unshare CLONE_NEWNET) failed; run as root", errno: -unshared)
+                throw NetworkError(
+                    .namespace, "creating a network namespace (unshare CLONE_NEWNET) failed; run as root",
+                    errno: -unshared)
             }
             let created = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
             let openError = errno

@@ -45,13 +45,15 @@ import Testing
             #expect(againstNetwork?.message.contains("custom") == true)
 
             let againstRoute = #expect(throws: NetworkError.self) {
-                try allocator.reserveNetwork("other", subnet: try subnet("192.0.2.128/25"), hostRoutes: [try subnet("192.0.2.0/24")])
+                try allocator.reserveNetwork(
+                    "other", subnet: try subnet("192.0.2.128/25"), hostRoutes: [try subnet("192.0.2.0/24")])
             }
             #expect(againstRoute?.code == .subnetOverlap)
             #expect(againstRoute?.message.contains("192.0.2.0/24") == true)
 
             let badGateway = #expect(throws: NetworkError.self) {
-                try allocator.reserveNetwork("other", subnet: try subnet("172.31.0.0/24"), gateway: try address("172.31.1.1"), hostRoutes: [])
+                try allocator.reserveNetwork(
+                    "other", subnet: try subnet("172.31.0.0/24"), gateway: try address("172.31.1.1"), hostRoutes: [])
             }
             #expect(badGateway?.code == .addressOutsideSubnet)
             #expect(try allocator.lease(of: "other") == nil)
@@ -78,7 +80,10 @@ import Testing
 
             // A second instance (another process) sees the same state.
             let reopened = AddressAllocator(directory: directory)
-            #expect(try reopened.allocations(network: "net") == ["web-1": try address("10.121.0.2"), "web-2": try address("10.121.0.3")])
+            #expect(
+                try reopened.allocations(network: "net") == [
+                    "web-1": try address("10.121.0.2"), "web-2": try address("10.121.0.3"),
+                ])
             #expect(try reopened.allocate(container: "db-1", network: "net") == (try address("10.121.0.4")))
 
             // Released addresses go to others last; their owner gets them back while free.
@@ -95,8 +100,12 @@ import Testing
         try withDirectory { directory in
             let allocator = AddressAllocator(directory: directory)
             _ = try allocator.reserveNetwork("net", subnet: try subnet("10.121.9.0/24"), hostRoutes: [])
-            #expect(try allocator.allocate(container: "db", network: "net", requested: try address("10.121.9.50")) == (try address("10.121.9.50")))
-            #expect(try allocator.allocate(container: "db", network: "net", requested: try address("10.121.9.50")) == (try address("10.121.9.50")))
+            #expect(
+                try allocator.allocate(container: "db", network: "net", requested: try address("10.121.9.50"))
+                    == (try address("10.121.9.50")))
+            #expect(
+                try allocator.allocate(container: "db", network: "net", requested: try address("10.121.9.50"))
+                    == (try address("10.121.9.50")))
 
             let taken = #expect(throws: NetworkError.self) {
                 try allocator.allocate(container: "web", network: "net", requested: try address("10.121.9.50"))
@@ -204,7 +213,9 @@ import Testing
             let text = try String(contentsOfFile: directory + "/ipam.json", encoding: .utf8)
             #expect(text.contains("\"10.121.0.2\""))
             #expect(text.contains("\"10.121.0.0/24\""))
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".tmp-") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+                $0.contains(".tmp-")
+            }
             #expect(leftovers.isEmpty)
         }
     }

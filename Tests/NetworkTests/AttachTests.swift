@@ -16,7 +16,10 @@ import Testing
         try body(network, identity)
         try network.delete()
         let leftovers = try NetlinkSocket().links().map(\.name).filter { name in
-            name == network.bridgeName || (1...3).contains { LinkNames.hostVeth(container: identity.container($0), network: network.name) == name }
+            name == network.bridgeName
+                || (1...3).contains {
+                    LinkNames.hostVeth(container: identity.container($0), network: network.name) == name
+                }
         }
         #expect(leftovers.isEmpty)
         #expect(try ipForwardSetting() == forwardingBefore)
@@ -54,7 +57,8 @@ import Testing
                 try inside.addresses(linkIndex: eth0.index)
                     == [LinkAddress(linkIndex: eth0.index, address: container.link.address, prefixLength: 24)])
             let routes = try inside.routes()
-            #expect(routes.contains { $0.isDefault && $0.gateway == network.gateway && $0.outputLinkIndex == eth0.index })
+            #expect(
+                routes.contains { $0.isDefault && $0.gateway == network.gateway && $0.outputLinkIndex == eth0.index })
             #expect(routes.contains { $0.destination == network.subnet && $0.outputLinkIndex == eth0.index })
 
             try container.link.detach()
@@ -122,12 +126,15 @@ import Testing
         try withNetwork { network, identity in
             let namespace = try NetworkNamespace.create()
             let address = IPv4Address(network.subnet.network.value + 2)
-            let first = try network.attach(container: identity.container(1), containerNetns: namespace, address: address)
+            let first = try network.attach(
+                container: identity.container(1), containerNetns: namespace, address: address)
             defer { try? first.detach() }
 
             // Same interface name in the same namespace: the kernel refuses the peer.
             let clash = #expect(throws: NetworkError.self) {
-                try network.attach(container: identity.container(2), containerNetns: namespace, address: IPv4Address(address.value + 1))
+                try network.attach(
+                    container: identity.container(2), containerNetns: namespace, address: IPv4Address(address.value + 1)
+                )
             }
             #expect(clash?.code == .alreadyExists)
             let second = LinkNames.hostVeth(container: identity.container(2), network: network.name)
@@ -135,7 +142,8 @@ import Testing
 
             let outside = #expect(throws: NetworkError.self) {
                 try network.attach(
-                    container: identity.container(3), containerNetns: namespace, address: IPv4Address(10, 99, 0, 2), interfaceName: "eth1")
+                    container: identity.container(3), containerNetns: namespace, address: IPv4Address(10, 99, 0, 2),
+                    interfaceName: "eth1")
             }
             #expect(outside?.code == .addressOutsideSubnet)
         }
@@ -162,7 +170,8 @@ import Testing
             host: network.gateway.description, port: 53, responder: DNSResponder(domain: "proj", records: records))
         do {
             let resolver = try client.udpSocket()
-            try resolver.send(bytes: DNSTestClient.query(id: 99, name: "db.proj", type: 1), to: network.gateway, port: 53)
+            try resolver.send(
+                bytes: DNSTestClient.query(id: 99, name: "db.proj", type: 1), to: network.gateway, port: 53)
             let answer = try DNSTestClient.parse(try resolver.receiveBytes().bytes)
             #expect(answer.code == 0)
             #expect(answer.addresses == [database.link.address])

@@ -67,7 +67,8 @@ import Testing
         #expect(try first.exists())
 
         let second = #expect(throws: NetworkError.self) {
-            try BridgeNetwork.create(name: identity.network + "-b", subnet: IPv4Subnet(subnet.network, prefixLength: 25))
+            try BridgeNetwork.create(
+                name: identity.network + "-b", subnet: IPv4Subnet(subnet.network, prefixLength: 25))
         }
         #expect(second?.code == .subnetOverlap)
         #expect(try !BridgeNetwork(name: identity.network + "-b", subnet: subnet, gateway: subnet.firstHost).exists())
@@ -84,10 +85,14 @@ import Testing
         let ours = (0..<3).map { LinkNames.bridge(network: identity.network + "-\($0)") }
         for name in ours { try socket.createBridge(named: name) }
         try socket.createBridge(named: "keepme")
-        try socket.createVethPair(named: LinkNames.hostVeth(container: identity.container(1), network: identity.network), peerName: "peer0", peerNamespace: nil)
+        try socket.createVethPair(
+            named: LinkNames.hostVeth(container: identity.container(1), network: identity.network), peerName: "peer0",
+            peerNamespace: nil)
 
         let deleted = try LinkSweeper.sweep(prefix: "ss", keeping: [ours[0]], using: socket)
-        #expect(Set(deleted) == Set(ours[1...] + [LinkNames.hostVeth(container: identity.container(1), network: identity.network)]))
+        #expect(
+            Set(deleted)
+                == Set(ours[1...] + [LinkNames.hostVeth(container: identity.container(1), network: identity.network)]))
         let remaining = Set(try socket.links().map(\.name))
         #expect(remaining == ["lo", "keepme", ours[0]])
 
@@ -114,7 +119,9 @@ import Testing
         // Idempotent: asking again gives the same network and bridge.
         #expect(try BridgeNetwork.create(name: identity.network, allocator: allocator) == network)
 
-        let full = #expect(throws: NetworkError.self) { try BridgeNetwork.create(name: identity.network + "-2", allocator: allocator) }
+        let full = #expect(throws: NetworkError.self) {
+            try BridgeNetwork.create(name: identity.network + "-2", allocator: allocator)
+        }
         #expect(full?.code == .exhausted)
 
         // Another state directory does not know the network, but the host route gives it away.

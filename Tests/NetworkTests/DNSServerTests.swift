@@ -39,7 +39,8 @@ struct DNSTestClient {
             let type = word(offset + 2)
             let length = Int(word(offset + 10))
             if type == 1, length == 4 {
-                addresses.append(IPv4Address(bytes[offset + 12], bytes[offset + 13], bytes[offset + 14], bytes[offset + 15]))
+                addresses.append(
+                    IPv4Address(bytes[offset + 12], bytes[offset + 13], bytes[offset + 14], bytes[offset + 15]))
             }
             offset += 12 + length
         }
@@ -62,7 +63,8 @@ struct DNSTestClient {
 
     func withServer(_ body: (DNSRecords, DNSTestClient) throws -> Void) async throws {
         let records = DNSRecords()
-        let server = try await DNSServer.start(host: "127.0.0.1", port: 0, responder: DNSResponder(domain: "myproject", records: records))
+        let server = try await DNSServer.start(
+            host: "127.0.0.1", port: 0, responder: DNSResponder(domain: "myproject", records: records))
         do {
             try body(records, DNSTestClient(port: UInt16(server.boundPort)))
         } catch {
@@ -128,7 +130,9 @@ struct DNSTestClient {
         try await withServer { _, client in
             let socket = try UDPSocket(address: IPv4Address(127, 0, 0, 1), receiveTimeoutSeconds: 1)
             // A header announcing one question with none following.
-            try socket.send(bytes: [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0], to: IPv4Address(127, 0, 0, 1), port: client.port)
+            try socket.send(
+                bytes: [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0], to: IPv4Address(127, 0, 0, 1),
+                port: client.port)
             let reply = try DNSTestClient.parse(try socket.receiveBytes().bytes)
             #expect(reply.id == 0x1234)
             #expect(reply.code == Self.formatError)
@@ -154,7 +158,8 @@ struct DNSTestClient {
     @Test func tcpQueriesAreAnsweredOnTheSamePort() async throws {
         let records = DNSRecords()
         records.set("web", to: [IPv4Address(10, 121, 4, 2)])
-        let server = try await DNSServer.start(host: "127.0.0.1", port: 0, responder: DNSResponder(domain: "p", records: records))
+        let server = try await DNSServer.start(
+            host: "127.0.0.1", port: 0, responder: DNSResponder(domain: "p", records: records))
         do {
             try exchangeTwoQueries(port: UInt16(server.boundPort))
         } catch {
@@ -173,7 +178,9 @@ struct DNSTestClient {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = UDPSocket.socketAddress(IPv4Address(127, 0, 0, 1), port)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         try #require(connected == 0)
 

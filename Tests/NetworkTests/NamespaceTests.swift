@@ -40,7 +40,8 @@ import Testing
         var link: HostLink?
         do {
             let namespace = try NetworkNamespace.create()
-            link = try network.attach(container: identity.container(1), containerNetns: namespace, address: subnet.firstHost.advanced(by: 1))
+            link = try network.attach(
+                container: identity.container(1), containerNetns: namespace, address: subnet.firstHost.advanced(by: 1))
         }
         let name = try #require(link?.name)
         defer { try? link?.detach() }

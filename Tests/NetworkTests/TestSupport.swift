@@ -52,7 +52,9 @@ final class UDPSocket {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var local = Self.socketAddress(address, port)
         let bound = withUnsafePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else {
             let error = errno
@@ -105,7 +107,9 @@ final class UDPSocket {
         var sender = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let received = withUnsafeMutablePointer(to: &sender) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(descriptor, &buffer, buffer.count, 0, $0, &length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                recvfrom(descriptor, &buffer, buffer.count, 0, $0, &length)
+            }
         }
         guard received >= 0 else { throw NetworkError(.systemCall, "recvfrom (timed out?)", errno: errno) }
         return (Array(buffer[0..<received]), IPv4Address(UInt32(bigEndian: sender.sin_addr.s_addr)))
@@ -121,7 +125,9 @@ struct AttachedNamespace {
     func udpSocket(port: UInt16 = 0) throws -> UDPSocket {
         let address = link.address
         return try namespace.run { () throws(NetworkError) -> UDPSocket in
-            do { return try UDPSocket(address: address, port: port) } catch let error as NetworkError { throw error } catch {
+            do { return try UDPSocket(address: address, port: port) } catch let error as NetworkError {
+                throw error
+            } catch {
                 throw NetworkError(.systemCall, "\(error)")
             }
         }

@@ -42,7 +42,9 @@ struct DNSQuery: Equatable {
             offset += 1
             if length == 0 { break }
             totalLength += length + 1
-            guard length < 64, totalLength <= 255, offset + length <= bytes.count else { throw .malformed(id: id, flags: flags) }
+            guard length < 64, totalLength <= 255, offset + length <= bytes.count else {
+                throw .malformed(id: id, flags: flags)
+            }
             labels.append(String(decoding: bytes[offset..<offset + length], as: UTF8.self).lowercased())
             offset += length
         }
@@ -74,7 +76,10 @@ struct DNSResponse {
     ) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(12 + (question?.count ?? 0) + answers.count * 16)
-        func word(_ value: UInt16) { bytes.append(UInt8(value >> 8)); bytes.append(UInt8(value & 0xFF)) }
+        func word(_ value: UInt16) {
+            bytes.append(UInt8(value >> 8))
+            bytes.append(UInt8(value & 0xFF))
+        }
         word(id)
         // QR, the query's opcode and RD; AA when authoritative; RA stays 0 (no recursion).
         var flags: UInt16 = 0x8000 | (queryFlags & 0x7800) | (queryFlags & 0x0100) | code.rawValue

@@ -19,23 +19,31 @@ public struct DNSResponder: Sendable {
             query = try DNSQuery(packet)
         } catch {
             guard case .malformed(let id, let flags) = error, flags & 0x8000 == 0 else { return nil }
-            return DNSResponse.encode(id: id, queryFlags: flags, code: .formatError, question: nil, authoritative: false)
+            return DNSResponse.encode(
+                id: id, queryFlags: flags, code: .formatError, question: nil, authoritative: false)
         }
         if query.isResponse { return nil }
         guard query.opcode == 0 else {
-            return DNSResponse.encode(id: query.id, queryFlags: query.flags, code: .notImplemented, question: query.questionBytes, authoritative: false)
+            return DNSResponse.encode(
+                id: query.id, queryFlags: query.flags, code: .notImplemented, question: query.questionBytes,
+                authoritative: false)
         }
         guard let relative = relativeName(query.name) else {
-            return DNSResponse.encode(id: query.id, queryFlags: query.flags, code: .refused, question: query.questionBytes, authoritative: false)
+            return DNSResponse.encode(
+                id: query.id, queryFlags: query.flags, code: .refused, question: query.questionBytes,
+                authoritative: false)
         }
         guard query.questionClass == DNSQuery.classInternet, let addresses = records.lookup(relative) else {
-            return DNSResponse.encode(id: query.id, queryFlags: query.flags, code: .nameError, question: query.questionBytes, authoritative: true)
+            return DNSResponse.encode(
+                id: query.id, queryFlags: query.flags, code: .nameError, question: query.questionBytes,
+                authoritative: true)
         }
         // NODATA (no error, no answer) for AAAA and other types: musl takes an NXDOMAIN on
         // AAAA as "no such name" and would drop the A answer too.
         let answers = query.type == DNSQuery.typeA ? addresses : []
         return DNSResponse.encode(
-            id: query.id, queryFlags: query.flags, code: .noError, question: query.questionBytes, answers: answers, authoritative: true)
+            id: query.id, queryFlags: query.flags, code: .noError, question: query.questionBytes, answers: answers,
+            authoritative: true)
     }
 
     /// The name relative to the stack's domain ("web" for "web.myproject" and for "web"),

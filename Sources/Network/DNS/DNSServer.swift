@@ -49,7 +49,9 @@ public final class DNSServer: Sendable {
         } catch {
             try? await udp?.close()
             throw NetworkError(
-                .systemCall, "starting the DNS server on \(host):\(port) failed: \(error); check that the address exists and the port is free")
+                .systemCall,
+                "starting the DNS server on \(host):\(port) failed: \(error); check that the address exists and the port is free"
+            )
         }
     }
 
@@ -111,7 +113,8 @@ private final class DNSDatagramHandler: ChannelInboundHandler {
         let packet = Array(envelope.data.readableBytesView)
         guard let answer = responder.respond(to: packet) else { return }
         let buffer = context.channel.allocator.buffer(bytes: answer)
-        context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -53,7 +53,9 @@ extension AddressAllocator {
             return (try JSONDecoder().decode(AllocatorState.self, from: Data(bytes)), bytes)
         } catch {
             throw NetworkError(
-                .storage, "the IPAM state \(statePath) is unreadable (\(error)); move it aside to start over (addresses may then be handed out again)")
+                .storage,
+                "the IPAM state \(statePath) is unreadable (\(error)); move it aside to start over (addresses may then be handed out again)"
+            )
         }
     }
 

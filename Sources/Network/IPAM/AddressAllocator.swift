@@ -22,7 +22,9 @@ public struct AddressAllocator: Sendable {
 
     /// - Parameter directory: where the state and lock files live; created when missing.
     public init(directory: String, pool: IPv4Subnet = AddressAllocator.defaultPool, subnetPrefixLength: Int = 24) {
-        precondition(subnetPrefixLength >= pool.prefixLength && subnetPrefixLength <= 30, "subnets must fit the pool and hold hosts")
+        precondition(
+            subnetPrefixLength >= pool.prefixLength && subnetPrefixLength <= 30,
+            "subnets must fit the pool and hold hosts")
         self.directory = directory
         self.pool = pool
         self.subnetPrefixLength = subnetPrefixLength
@@ -50,7 +52,8 @@ public struct AddressAllocator: Sendable {
                 if let subnet, subnet != existing.lease.subnet {
                     throw NetworkError(
                         .alreadyExists,
-                        "network \(network) already has subnet \(existing.lease.subnet), not \(subnet); remove the network first to change it")
+                        "network \(network) already has subnet \(existing.lease.subnet), not \(subnet); remove the network first to change it"
+                    )
                 }
                 return existing.lease
             }
@@ -59,11 +62,15 @@ public struct AddressAllocator: Sendable {
             if let subnet {
                 if let other = state.networks.first(where: { $0.value.lease.subnet.overlaps(subnet) }) {
                     throw NetworkError(
-                        .subnetOverlap, "subnet \(subnet) of network \(network) overlaps network \(other.key) (\(other.value.lease.subnet)); choose another subnet")
+                        .subnetOverlap,
+                        "subnet \(subnet) of network \(network) overlaps network \(other.key) (\(other.value.lease.subnet)); choose another subnet"
+                    )
                 }
                 if let route = routes.first(where: { $0.overlaps(subnet) }) {
                     throw NetworkError(
-                        .subnetOverlap, "subnet \(subnet) of network \(network) overlaps the host route to \(route); choose another subnet")
+                        .subnetOverlap,
+                        "subnet \(subnet) of network \(network) overlaps the host route to \(route); choose another subnet"
+                    )
                 }
                 chosen = subnet
             } else {
@@ -71,17 +78,23 @@ public struct AddressAllocator: Sendable {
                 let step = UInt32(1) << UInt32(32 - subnetPrefixLength)
                 let count = UInt32(1) << UInt32(subnetPrefixLength - pool.prefixLength)
                 guard
-                    let free = (0..<count).lazy.map({ IPv4Subnet(IPv4Address(pool.network.value + $0 * step), prefixLength: subnetPrefixLength) })
-                        .first(where: { candidate in !taken.contains { $0.overlaps(candidate) } })
+                    let free = (0..<count).lazy.map({
+                        IPv4Subnet(IPv4Address(pool.network.value + $0 * step), prefixLength: subnetPrefixLength)
+                    })
+                    .first(where: { candidate in !taken.contains { $0.overlaps(candidate) } })
                 else {
                     throw NetworkError(
-                        .exhausted, "no free /\(subnetPrefixLength) left in the pool \(pool) for network \(network); remove unused networks or give a subnet")
+                        .exhausted,
+                        "no free /\(subnetPrefixLength) left in the pool \(pool) for network \(network); remove unused networks or give a subnet"
+                    )
                 }
                 chosen = free
             }
             let gateway = gateway ?? chosen.firstHost
             guard let hosts = chosen.hostRange, hosts.contains(gateway.value) else {
-                throw NetworkError(.addressOutsideSubnet, "gateway \(gateway) of network \(network) is not a host address of \(chosen)")
+                throw NetworkError(
+                    .addressOutsideSubnet, "gateway \(gateway) of network \(network) is not a host address of \(chosen)"
+                )
             }
             let lease = NetworkLease(subnet: chosen, gateway: gateway)
             state.networks[network] = AllocatorState.Network(lease: lease)
@@ -103,7 +116,9 @@ public struct AddressAllocator: Sendable {
     /// (refused when outside the subnet or held by another container), else its previous
     /// address when still free, else the lowest never-used address, else the address released
     /// longest ago.
-    public func allocate(container: String, network: String, requested: IPv4Address? = nil) throws(NetworkError) -> IPv4Address {
+    public func allocate(container: String, network: String, requested: IPv4Address? = nil) throws(NetworkError)
+        -> IPv4Address
+    {
         try withState { (state: inout AllocatorState) throws(NetworkError) -> IPv4Address in
             guard var plan = state.networks[network] else {
                 throw NetworkError(.notFound, "network \(network) has no subnet reserved; create the network first")
@@ -112,14 +127,18 @@ public struct AddressAllocator: Sendable {
             let current = plan.addresses[container]
             if let requested {
                 let subnet = plan.lease.subnet
-                guard let hosts = subnet.hostRange, hosts.contains(requested.value), requested != plan.lease.gateway else {
+                guard let hosts = subnet.hostRange, hosts.contains(requested.value), requested != plan.lease.gateway
+                else {
                     throw NetworkError(
                         .addressOutsideSubnet,
-                        "ipv4_address \(requested) of \(container) is not a usable address of network \(network) (\(subnet), gateway \(plan.lease.gateway))")
+                        "ipv4_address \(requested) of \(container) is not a usable address of network \(network) (\(subnet), gateway \(plan.lease.gateway))"
+                    )
                 }
                 if requested == current { return requested }
                 if let holder = plan.addresses.first(where: { $0.value == requested })?.key {
-                    throw NetworkError(.addressInUse, "ipv4_address \(requested) of \(container) is already used by \(holder) on network \(network)")
+                    throw NetworkError(
+                        .addressInUse,
+                        "ipv4_address \(requested) of \(container) is already used by \(holder) on network \(network)")
                 }
                 if current != nil { plan.release(container) }
                 plan.assign(requested, to: container)
@@ -127,7 +146,9 @@ public struct AddressAllocator: Sendable {
             }
             if let current { return current }
             let used = Set(plan.addresses.values)
-            if let previous = plan.released.first(where: { $0.container == container }), !used.contains(previous.address) {
+            if let previous = plan.released.first(where: { $0.container == container }),
+                !used.contains(previous.address)
+            {
                 plan.assign(previous.address, to: container)
                 return previous.address
             }
@@ -145,7 +166,9 @@ public struct AddressAllocator: Sendable {
                 return oldest.address
             }
             throw NetworkError(
-                .exhausted, "no free address left in network \(network) (\(plan.lease.subnet)); remove containers or use a larger subnet")
+                .exhausted,
+                "no free address left in network \(network) (\(plan.lease.subnet)); remove containers or use a larger subnet"
+            )
         }
     }
 
@@ -158,7 +181,8 @@ public struct AddressAllocator: Sendable {
 
     /// Every container's address on `network`.
     public func allocations(network: String) throws(NetworkError) -> [String: IPv4Address] {
-        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network]?.addresses ?? [:] }
+        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network]?.addresses ?? [:]
+        }
     }
 }
 

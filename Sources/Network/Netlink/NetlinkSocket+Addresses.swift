@@ -21,7 +21,9 @@ public struct LinkAddress: Sendable, Equatable {
         linkIndex = body.withUnsafeBytes { Int32(bitPattern: $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) }
         let attributes = NetlinkAttributes(body.dropFirst(8))
         // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on point-to-point links.
-        guard let address = attributes.first(RouteNetlink.addressLocal)?.ipv4 ?? attributes.first(RouteNetlink.addressAddress)?.ipv4
+        guard
+            let address = attributes.first(RouteNetlink.addressLocal)?.ipv4
+                ?? attributes.first(RouteNetlink.addressAddress)?.ipv4
         else { return nil }
         self.address = address
     }
@@ -47,7 +49,9 @@ extension NetlinkSocket {
         try modifyAddress(RouteNetlink.deleteAddress, address, prefixLength: prefixLength, linkIndex: linkIndex)
     }
 
-    private func modifyAddress(_ type: UInt16, _ address: IPv4Address, prefixLength: Int, linkIndex: Int32) throws(NetworkError) {
+    private func modifyAddress(_ type: UInt16, _ address: IPv4Address, prefixLength: Int, linkIndex: Int32)
+        throws(NetworkError)
+    {
         guard (1...32).contains(prefixLength) else {
             throw NetworkError(.invalidArgument, "invalid prefix length /\(prefixLength) for \(address): use 1 to 32")
         }
@@ -56,13 +60,18 @@ extension NetlinkSocket {
         if adding { flags |= RouteNetlink.create | RouteNetlink.exclusive }
         var message = NetlinkMessage(type: type, flags: flags)
         message.appendAddressInfo(
-            family: RouteNetlink.familyIPv4, prefixLength: UInt8(prefixLength), scope: RouteNetlink.scopeUniverse, index: linkIndex)
+            family: RouteNetlink.familyIPv4, prefixLength: UInt8(prefixLength), scope: RouteNetlink.scopeUniverse,
+            index: linkIndex)
         message.appendAttribute(RouteNetlink.addressLocal, address: address)
         message.appendAttribute(RouteNetlink.addressAddress, address: address)
         if adding, prefixLength <= 30 {
-            message.appendAttribute(RouteNetlink.addressBroadcast, address: IPv4Subnet(address, prefixLength: prefixLength).broadcast)
+            message.appendAttribute(
+                RouteNetlink.addressBroadcast, address: IPv4Subnet(address, prefixLength: prefixLength).broadcast)
         }
         try perform(
-            message, what: "\(adding ? "adding" : "deleting") address \(address)/\(prefixLength) \(adding ? "to" : "from") link #\(linkIndex)")
+            message,
+            what:
+                "\(adding ? "adding" : "deleting") address \(address)/\(prefixLength) \(adding ? "to" : "from") link #\(linkIndex)"
+        )
     }
 }

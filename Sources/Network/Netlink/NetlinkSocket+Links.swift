@@ -53,7 +53,7 @@ extension NetlinkSocket {
         message.appendAttribute(RouteNetlink.linkName, string: name)
         do {
             return try dump(message, what: "looking up link \(name)").compactMap(Link.init).first
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return nil
         }
     }
@@ -76,7 +76,9 @@ extension NetlinkSocket {
         message.beginNest(RouteNetlink.linkInfo)
         message.appendAttribute(RouteNetlink.linkInfoKind, string: "bridge")
         message.endNest()
-        try perform(message, what: "creating bridge \(name)", hint: "a link with that name may be left over; `swiftstack network prune` removes ours")
+        try perform(
+            message, what: "creating bridge \(name)",
+            hint: "a link with that name may be left over; `swiftstack network prune` removes ours")
     }
 
     /// Creates a veth pair: `name` in this socket's namespace, `peerName` directly inside
@@ -107,7 +109,8 @@ extension NetlinkSocket {
         message.appendAttribute(RouteNetlink.linkName, string: peerName)
         if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
         if let peerNamespace {
-            message.appendAttribute(RouteNetlink.linkNetworkNamespaceFD, uint32: UInt32(bitPattern: peerNamespace.descriptor))
+            message.appendAttribute(
+                RouteNetlink.linkNetworkNamespaceFD, uint32: UInt32(bitPattern: peerNamespace.descriptor))
         }
         message.endNest()
         message.endNest()
@@ -136,7 +139,8 @@ extension NetlinkSocket {
     /// Deletes the link called `name` (for a veth, both ends go).
     public func deleteLink(named name: String) throws(NetworkError) {
         try Self.validate(linkName: name)
-        var message = NetlinkMessage(type: RouteNetlink.deleteLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
+        var message = NetlinkMessage(
+            type: RouteNetlink.deleteLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
         message.appendInterfaceInfo()
         message.appendAttribute(RouteNetlink.linkName, string: name)
         try perform(message, what: "deleting link \(name)")
@@ -144,12 +148,14 @@ extension NetlinkSocket {
 
     /// Deletes the link with `index`.
     public func deleteLink(index: Int32) throws(NetworkError) {
-        var message = NetlinkMessage(type: RouteNetlink.deleteLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
+        var message = NetlinkMessage(
+            type: RouteNetlink.deleteLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
         message.appendInterfaceInfo(index: index)
         try perform(message, what: "deleting link #\(index)")
     }
 
-    static let createFlags = RouteNetlink.request | RouteNetlink.acknowledge | RouteNetlink.create | RouteNetlink.exclusive
+    static let createFlags =
+        RouteNetlink.request | RouteNetlink.acknowledge | RouteNetlink.create | RouteNetlink.exclusive
 
     /// Interface names: 1–15 bytes (IFNAMSIZ - 1), no '/', ':' or whitespace.
     static func validate(linkName name: String) throws(NetworkError) {
@@ -157,7 +163,8 @@ extension NetlinkSocket {
         guard !bytes.isEmpty, bytes.count <= 15, name != ".", name != "..",
             !bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ":") || $0 <= 32 || $0 == 127 })
         else {
-            throw NetworkError(.invalidArgument, "invalid link name \"\(name)\": use 1 to 15 characters without '/', ':' or spaces")
+            throw NetworkError(
+                .invalidArgument, "invalid link name \"\(name)\": use 1 to 15 characters without '/', ':' or spaces")
         }
     }
 }

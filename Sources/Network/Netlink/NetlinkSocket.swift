@@ -44,7 +44,8 @@ public final class NetlinkSocket {
         let bytes = message.finished(sequence: sequence)
         let sent = bytes.withUnsafeBytes { cshim_netlink_send(descriptor, $0.baseAddress, UInt($0.count)) }
         guard sent == bytes.count else {
-            throw NetworkError(.netlink, "\(what): sending the netlink request failed", errno: sent < 0 ? Int32(-sent) : nil)
+            throw NetworkError(
+                .netlink, "\(what): sending the netlink request failed", errno: sent < 0 ? Int32(-sent) : nil)
         }
         return sequence
     }
