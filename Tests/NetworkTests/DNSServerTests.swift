@@ -209,3 +209,32 @@ struct DNSTestClient {
         #expect(answers[1].id == 2 && answers[1].code == 5)
     }
 }
+
+@Suite struct DNSServerStartupTests {
+    @Test func aPortInUseIsAClearError() async throws {
+        let responder = DNSResponder(domain: "p", records: DNSRecords())
+        let first = try await DNSServer.start(host: "127.0.0.1", port: 0, responder: responder)
+        let error: NetworkError?
+        do {
+            let second = try await DNSServer.start(host: "127.0.0.1", port: first.boundPort, responder: responder)
+            await second.stop()
+            error = nil
+        } catch let caught {
+            error = caught
+        }
+        await first.stop()
+        #expect(error?.code == .alreadyExists)
+        #expect(error?.message.contains("127.0.0.1:\(first.boundPort)") == true)
+
+        let missing: NetworkError?
+        do {
+            let server = try await DNSServer.start(host: "198.51.100.254", port: 0, responder: responder)
+            await server.stop()
+            missing = nil
+        } catch let caught {
+            missing = caught
+        }
+        #expect(missing?.code == .systemCall)
+        #expect(missing?.errno == EADDRNOTAVAIL)
+    }
+}

@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOPosix
 
@@ -26,7 +27,8 @@ public final class DNSServer: Sendable {
         var udp: (any Channel)?
         do {
             let datagram = try await DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                // No SO_REUSEADDR here: on UDP it would let a second server share the port
+                // silently instead of failing.
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(responder: responder))
@@ -48,10 +50,17 @@ public final class DNSServer: Sendable {
             return DNSServer(udp: datagram, tcp: stream)
         } catch {
             try? await udp?.close()
+            let errno = (error as? IOError)?.errnoCode
+            if errno == EADDRINUSE {
+                throw NetworkError(
+                    .alreadyExists,
+                    "the DNS port \(host):\(port) is already in use; stop the other DNS server (another swiftstack supervisor?)",
+                    errno: errno)
+            }
             throw NetworkError(
                 .systemCall,
-                "starting the DNS server on \(host):\(port) failed: \(error); check that the address exists and the port is free"
-            )
+                "starting the DNS server on \(host):\(port) failed: \(error); check that the address exists on this host",
+                errno: errno)
         }
     }
 
