@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // C: the cloned child and the syscall wrappers Glibc hides. libc only.
@@ -31,6 +32,15 @@ let package = Package(
         .target(name: "Images", dependencies: ["CArchive", "Digest", "CShim"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
         .target(name: "Runtime", dependencies: ["CShim"]),
+        // Container networking: rtnetlink client (bridges, veths, addresses, routes), IPAM, DNS.
+        .target(
+            name: "Network",
+            dependencies: [
+                "CShim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The CLI.
         .executableTarget(
             name: "swiftstack",
@@ -49,6 +59,7 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner"]),
     ],
