@@ -41,11 +41,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Observe, apply, supervise: joins the stack file, the planner and the engines.
+        .target(name: "Orchestrator", dependencies: ["StackFile", "Planner", "Images", "Runtime", "Network"]),
         // The CLI.
         .executableTarget(
             name: "swiftstack",
             dependencies: [
-                "StackFile", "Planner", "Images", "Runtime",
+                "StackFile", "Planner", "Images", "Runtime", "Orchestrator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Planner", "StackFile", "Runtime"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner"]),
     ],
