@@ -248,6 +248,9 @@ struct UpPlanning {
             last = builder.add(
                 .startContainer, current.name, service: current.service, reasons: ["created, not started"],
                 after: prerequisites + (last.map { [$0] } ?? []))
+        case .exited(let code) where code == 0 && target.runsOnce:
+            // A finished job: running it again on every `up` would repeat its work.
+            if last == nil { builder.unchanged(current.name) }
         case .exited(let code):
             let how = code.map { "exited (code \($0))" } ?? "exited (code unknown)"
             last = builder.add(

@@ -77,6 +77,14 @@ let upCases: [PlannerCase] = [
         name: "exited container is started", before: stack, after: stack,
         observe: { $0.with("demo-web-1") { $0.status = .exited(code: 1) } }),
     PlannerCase(
+        name: "finished job is left alone", before: stack, after: stack,
+        observe: { $0.with("demo-web-1") { $0.status = .exited(code: 0) } }),
+    PlannerCase(
+        name: "exited daemon with a restart policy is started",
+        before: replacing(stack, changed(web) { $0.restart = .always }),
+        after: replacing(stack, changed(web) { $0.restart = .always }),
+        observe: { $0.with("demo-web-1") { $0.status = .exited(code: 0) } }),
+    PlannerCase(
         name: "exit code unknown", before: stack, after: stack,
         observe: { $0.with("demo-web-1") { $0.status = .exited(code: nil) } }),
     PlannerCase(
