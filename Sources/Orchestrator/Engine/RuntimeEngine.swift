@@ -63,10 +63,9 @@ public struct RuntimeEngine: ContainerEngine {
         }
         let labels = Observer.labels(project: request.project.name, container: request.desired, imageID: image.id)
         var spec = try ServiceSpec.make(
-            request, image: image, layers: try store.layerDirectories(of: image),
-            volumePath: volumeDataPath, labels: labels)
+            request, image: image, layers: try store.layerDirectories(of: image), labels: labels)
         for mount in spec.mounts where mount.kind == .volume {
-            try FileManager.default.createDirectory(atPath: mount.source, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: volumeDataPath(mount.source), withIntermediateDirectories: true)
         }
         for volume in request.service.volumes where volume.type == .bind && volume.createHostPath {
             if let source = volume.source, !FileManager.default.fileExists(atPath: source) {

@@ -10,10 +10,8 @@ enum ServiceSpec {
     ///
     /// - Parameters:
     ///   - layers: the image's unpacked layers, lowest first.
-    ///   - volumePath: host directory of a named volume's data, by real name.
     static func make(
-        _ request: ContainerRequest, image: Image, layers: [String], volumePath: (String) -> String,
-        labels: [String: String]
+        _ request: ContainerRequest, image: Image, layers: [String], labels: [String: String]
     ) throws -> ContainerSpec {
         let service = request.service
         let config = image.config
@@ -39,7 +37,8 @@ enum ServiceSpec {
             case .volume:
                 let name = volume.source.flatMap { request.project.volumes[$0]?.name ?? $0 }
                     ?? "\(request.project.name)_\(request.desired.name)_anonymous\(volume.target.replacingSlashes)"
-                mounts.append(Mount(kind: .volume, source: volumePath(name), target: volume.target, readOnly: volume.readOnly))
+                // The runtime keeps a named volume's data under the state root by name.
+                mounts.append(Mount(kind: .volume, source: name, target: volume.target, readOnly: volume.readOnly))
             case .tmpfs:
                 mounts.append(
                     Mount(
