@@ -67,7 +67,13 @@ extension ContainerRuntime {
     /// (it is killed first). Nothing stays behind in /proc/mounts (the overlay lives only in the
     /// container's mount namespace), the cgroup tree or the state root.
     public func delete(_ nameOrID: String, force: Bool = false) throws {
-        var container = try container(nameOrID)
+        let id = try store.resolve(nameOrID)
+        if !fileExists(store.directory(of: id)) {
+            // A crash between reserving the name and creating the directory left only the name.
+            store.release(name: nameOrID, id: id)
+            return
+        }
+        var container = try container(id)
         if let process = container.liveProcess {
             guard force else {
                 throw RuntimeError(.invalidState, "container \(container.name) is running; stop it first or use rm -f")

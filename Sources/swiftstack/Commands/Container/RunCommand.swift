@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
         let store = try ImageStore(root: global.stateRoot + "/images")
         let image: Image
         do { image = try store.image(self.image) } catch {
-            throw RuntimeError(.notFound, "unable to find image '\(self.image)' locally: \(error.message); import it with swiftstack image import FILE \(self.image)")
+            throw RuntimeError(.notFound, "unable to find image '\(self.image)' locally: \(error.message)")
         }
         let layers = try store.layerDirectories(of: image)
         let config = image.config
