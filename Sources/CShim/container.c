@@ -206,7 +206,9 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     int efd = c->error_fd;
     close(c->parent_error_fd);
     close(c->parent_go_fd);
-    // Cgroup placement happens in the parent while we wait: nothing runs before it.
+    // Into the cgroup before anything else: nothing of the container runs outside its limits.
+    cshim_join_cgroups(c->cgroup_files, efd);
+    // The parent may prepare more (network) while we wait for its go.
     char byte;
     ssize_t r;
     do { r = read(c->go_fd, &byte, 1); } while (r < 0 && errno == EINTR);
@@ -251,6 +253,12 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     int newroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (newroot < 0) cshim_fail(efd, CSHIM_STEP_PIVOT_ROOT, errno, 4);
     mask_paths(newroot, efd);
+    // The working directory must exist before the root may become read-only.
+    if (c->process.workdir) {
+        int wd = cshim_mkdir_in_root(newroot, c->process.workdir);
+        if (wd < 0 && !(errno == EROFS || errno == EACCES)) cshim_fail(efd, CSHIM_STEP_WORKDIR, errno, -3);
+        if (wd >= 0) close(wd);
+    }
     close(newroot);
     if (c->readonly_root && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
         cshim_fail(efd, CSHIM_STEP_READONLY_ROOT, errno, -1);

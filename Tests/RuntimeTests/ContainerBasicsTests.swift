@@ -85,12 +85,14 @@ struct ContainerProcessTests {
     @Test func readOnlyRootRefusesWrites() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
-        let result = try box.run("touch /x; echo rc=$?; echo ok > /tmp/y; echo tmp=$?") {
+        let result = try box.run("touch /x; echo rc=$?; echo ok > /tmp/y; echo tmp=$?; pwd") {
             $0.readOnlyRootfs = true
+            $0.workingDirectory = "/created/before/readonly"
             $0.mounts = [Mount(kind: .tmpfs, target: "/tmp")]
         }
         #expect(result.stdout.contains("rc=1"), "\(result.stdout)")
         #expect(result.stdout.contains("tmp=0"))
+        #expect(result.stdout.contains("/created/before/readonly\n"))
         #expect(result.stderr.contains("Read-only file system"))
     }
 

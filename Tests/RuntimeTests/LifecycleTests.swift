@@ -81,6 +81,13 @@ struct LifecycleTests {
         let v2 = "/sys/fs/cgroup/swiftstack/\(spec.id)/cpu.max"
         let quota = readText(v1) ?? readText(v2) ?? ""
         #expect(quota.hasPrefix("50000"), "quota: \(quota)")
+        // The first process sits in the container's cgroup in every controller.
+        let membership = readText("/proc/\(owned.pid)/cgroup") ?? ""
+        let ours = membership.split(separator: "\n").filter { line in
+            let controllers = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst().first?.split(separator: ",") ?? []
+            return controllers.contains("memory") || controllers.contains("cpu") || controllers.contains("pids")
+        }
+        #expect(ours.count == 3 && ours.allSatisfy { $0.hasSuffix("/swiftstack/\(spec.id)") }, "\(membership)")
         try box.runtime.kill(spec.id, signal: SIGKILL)
         _ = owned.waitForExit()
     }
@@ -122,7 +129,9 @@ struct LifecycleTests {
     @Test func joinedContainerSharesTheNetworkNamespace() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
-        let server = box.spec(["nc", "-l", "-p", "7777"])
+        // The server's stdin must stay open: at stdin EOF busybox nc half-closes, and a client
+        // that sees that EOF may quit before sending.
+        let server = box.spec(["sh", "-c", "sleep 2 | nc -l -p 7777"])
         let owned = try OwnedContainer(box: box, spec: server)
         let client = box.spec(["sh", "-c", "netstat -ltn | grep -c ':7777 '; for i in $(seq 50); do echo hello-join | nc 127.0.0.1 7777 && exit 0; sleep 0.1; done; exit 1"]) {
             $0.network = .container(server.id)
@@ -131,12 +140,13 @@ struct LifecycleTests {
         #expect(result.stdout.hasPrefix("1\n"), "\(result.stdout) \(result.stderr)")
         #expect(result.exitCode == 0, "\(result.stderr)")
         // The listening nc exits once the client's connection closes; only kill a straggler.
-        if owned.waitForExit(seconds: 5) == nil {
+        if owned.waitForExit(seconds: 10) == nil {
             _ = try? box.runtime.kill(server.id, signal: SIGKILL)
             _ = owned.waitForExit()
         }
-        let serverLog = ContainerLogReader.read(path: try box.runtime.container(server.id).logPath).entries.map(\.log).joined()
-        #expect(serverLog.contains("hello-join"))
+        let serverContainer = try box.runtime.container(server.id)
+        let serverLog = ContainerLogReader.read(path: serverContainer.logPath).entries.map(\.log).joined()
+        #expect(serverLog.contains("hello-join"), "server: \(serverContainer.state) client: \(result.stdout) \(result.stderr)")
     }
 
     @Test func deleteLeavesNothingBehind() throws {

@@ -81,6 +81,10 @@ struct cshim_container {
     int go_fd;                   ///< read end: the child waits for one byte (cgroup placement first)
     int parent_error_fd;         ///< the parent's ends, closed in the child so EOFs stay meaningful
     int parent_go_fd;
+    /// NULL-terminated cgroup files the child writes "0" to FIRST, before anything else: cgroup v1
+    /// `tasks` files (moving the calling thread skips the global threadgroup lock and its RCU
+    /// grace period, ~10 ms per write here), or the v2 `cgroup.procs`.
+    const char *const *cgroup_files;
 };
 
 /// The parts of the kernel's namespaces an `exec` joins.
@@ -91,6 +95,7 @@ struct cshim_exec {
     int go_fd;
     int parent_error_fd;
     int parent_go_fd;
+    const char *const *cgroup_files; ///< as in cshim_container, written before joining namespaces
 };
 
 /// A failure in the child: which step, which errno, and which mount index (or -1).
@@ -128,6 +133,7 @@ enum cshim_step {
     CSHIM_STEP_FORK,
     CSHIM_STEP_LOOPBACK,
     CSHIM_STEP_CONSOLE,
+    CSHIM_STEP_CGROUP,         ///< index = cgroup file index
 };
 
 /// A human name for a step ("mount /proc", "execve", …).

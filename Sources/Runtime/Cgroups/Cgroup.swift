@@ -70,6 +70,12 @@ struct Cgroup {
         }
     }
 
+    /// The files a single-threaded child writes "0" to in order to join the cgroup itself: v1
+    /// `tasks` (moving just the calling thread avoids the global threadgroup lock), v2 `cgroup.procs`.
+    var selfJoinFiles: [String] {
+        version == .v2 ? directories.map { $0 + "/cgroup.procs" } : directories.map { $0 + "/tasks" }
+    }
+
     /// Moves a process into every directory of the cgroup.
     func add(_ pid: Int32) throws {
         for dir in directories {

@@ -52,6 +52,7 @@ extension ContainerRuntime {
         e.go_fd = goPipe.read
         e.parent_error_fd = errorPipe.read
         e.parent_go_fd = goPipe.write
+        e.cgroup_files = arena.array(Cgroup(id: container.id).selfJoinFiles)
 
         let pid = cshim_spawn_exec(&e)
         let spawnErrno = errno
@@ -64,13 +65,10 @@ extension ContainerRuntime {
             throw systemError("fork exec process", errno: spawnErrno)
         }
         var failure: RuntimeError?
-        do { try Cgroup(id: container.id).add(pid) } catch let error as RuntimeError { failure = error } catch {}
-        if failure == nil {
-            var go: UInt8 = 1
-            _ = retryingEINTR { write(goPipe.write, &go, 1) }
-        }
+        var go: UInt8 = 1
+        _ = retryingEINTR { write(goPipe.write, &go, 1) }
         close(goPipe.write)
-        if failure == nil, let childFailure = readFailure(errorPipe.read) {
+        if let childFailure = readFailure(errorPipe.read) {
             var execContainer = container
             execContainer = Container(spec: { var s = spec; s.command = exec.command; return s }(), state: container.state, directory: container.directory)
             failure = describe(childFailure, container: execContainer, mounts: [])

@@ -82,6 +82,7 @@ extension ContainerRuntime {
         c.go_fd = goPipe.read
         c.parent_error_fd = errorPipe.read
         c.parent_go_fd = goPipe.write
+        c.cgroup_files = arena.array(cgroup.selfJoinFiles)
 
         let pid = cshim_spawn_container(&c)
         let spawnErrno = errno
@@ -95,15 +96,12 @@ extension ContainerRuntime {
             throw systemError("clone container \(spec.name)", errno: spawnErrno)
         }
 
-        // Place the child in its cgroup before it runs anything, then let it go.
+        // The child has placed itself in its cgroup first thing; let it go on.
         var failure: RuntimeError?
-        do { try cgroup.add(pid) } catch let error as RuntimeError { failure = error } catch {}
-        if failure == nil {
-            var go: UInt8 = 1
-            _ = retryingEINTR { write(goPipe.write, &go, 1) }
-        }
+        var go: UInt8 = 1
+        _ = retryingEINTR { write(goPipe.write, &go, 1) }
         close(goPipe.write)
-        if failure == nil, let childFailure = readFailure(errorPipe.read) {
+        if let childFailure = readFailure(errorPipe.read) {
             failure = describe(childFailure, container: container, mounts: mounts)
         }
         close(errorPipe.read)

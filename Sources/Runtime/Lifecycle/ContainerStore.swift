@@ -79,7 +79,7 @@ struct ContainerStore {
 /// `durable` the fsyncs are skipped (still atomic against a crash of the process, not of the machine).
 enum AtomicFile {
     static func write(_ data: Data, to path: String, durable: Bool = true) throws {
-        let temp = path + ".tmp-\(getpid())"
+        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if fd < 0 { throw systemError("create", temp) }
         let ok = data.withUnsafeBytes { writeAll(fd, $0) }
