@@ -143,6 +143,15 @@ struct ContainerProcessTests {
         #expect(result.stdout == "CapEff:\t00000000a80435fa\n", "\(result.stdout) \(result.stderr)")
     }
 
+    @Test func capAddAllGivesWhatTheHostHas() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let ours = (readText("/proc/self/status") ?? "").split(separator: "\n").first { $0.hasPrefix("CapBnd:") }?
+            .split(separator: "\t").last.map(String.init) ?? ""
+        let result = try box.run("grep CapEff /proc/self/status") { $0.capAdd = ["ALL"] }
+        #expect(result.stdout == "CapEff:\t\(ours)\n", "\(result.stdout) \(result.stderr)")
+    }
+
     @Test func devicesAndPseudoFilesystems() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
