@@ -42,6 +42,19 @@ struct ContainerProcessTests {
         #expect(readText(box.rootfs + "/etc/group")?.hasPrefix("root:x:0:") == true)
     }
 
+    @Test func laterLayersWinOverEarlierOnes() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let top = box.directory + "/layer-top"
+        try FileManager.default.createDirectory(atPath: top + "/etc", withIntermediateDirectories: true)
+        try "from the top layer\n".write(toFile: top + "/etc/motd", atomically: true, encoding: .utf8)
+        try "top\n".write(toFile: top + "/only-top", atomically: true, encoding: .utf8)
+        try "base\n".write(toFile: box.rootfs + "/etc/motd", atomically: true, encoding: .utf8)
+        // Lowest first: the busybox base, then the top layer.
+        let result = try box.run(box.spec(["sh", "-c", "cat /etc/motd /only-top"]) { $0.lowerDirectories = [box.rootfs, top] })
+        #expect(result.stdout == "from the top layer\ntop\n", "\(result.stderr)")
+    }
+
     @Test func environmentWorkdirAndUserAreApplied() throws {
         let box = try Sandbox()
         defer { box.cleanup() }

@@ -76,15 +76,6 @@ struct Cgroup {
         version == .v2 ? directories.map { $0 + "/cgroup.procs" } : directories.map { $0 + "/tasks" }
     }
 
-    /// Moves a process into every directory of the cgroup.
-    func add(_ pid: Int32) throws {
-        for dir in directories {
-            do { try writeKernelFile(dir + "/cgroup.procs", String(pid)) } catch let error as RuntimeError {
-                throw RuntimeError(.cgroup, "cannot place pid \(pid) in cgroup: \(error.message)")
-            }
-        }
-    }
-
     /// Whether the kernel's OOM killer killed a process of this cgroup.
     func oomKilled() -> Bool {
         let file = version == .v2 ? "/memory.events" : "/memory.oom_control"
