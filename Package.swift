@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "Images", dependencies: ["CArchive", "Digest"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
         .target(name: "Runtime", dependencies: ["CShim"]),
+        // Dockerfiles: parser (own AST with lines), substitution, ARG/ENV scoping, stage graph, .dockerignore.
+        .target(name: "Builder", dependencies: []),
         // The CLI.
         .executableTarget(
             name: "swiftstack",
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack"]),
     ],
