@@ -30,6 +30,26 @@ public struct WordExpander: Sendable {
         return sink.words
     }
 
+    /// Expands a heredoc body as a shell expands an unquoted here-document: `$` forms expand,
+    /// the escape character protects `$` and itself, and quotes are ordinary characters.
+    public func expandHeredoc(_ body: String, environment: [String: String]) throws -> String {
+        var lexer = Lexer(characters: Array(body), escape: escape, environment: environment)
+        var result = ""
+        while !lexer.atEnd {
+            let character = lexer.characters[lexer.position]
+            lexer.position += 1
+            if character == "$" {
+                result += try lexer.dollar()
+            } else if character == escape, !lexer.atEnd, ["$", escape].contains(lexer.characters[lexer.position]) {
+                result.append(lexer.characters[lexer.position])
+                lexer.position += 1
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
     /// Collects output, splitting into words only when asked.
     struct Sink {
         let splitting: Bool
