@@ -33,7 +33,9 @@ public struct DockerIgnore: Sendable, Equatable {
     public init(contents: String) throws {
         var text = Substring(contents)
         if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
-        try self.init(patterns: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        // "\r\n" is one Character, so split on either spelling of a line end.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        try self.init(patterns: lines.map(String.init))
     }
 
     /// Whether `path` (relative to the context, `/`-separated) is left out of the context.

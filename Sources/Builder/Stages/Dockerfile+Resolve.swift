@@ -80,9 +80,6 @@ struct StageResolver {
             (error as? BuilderError) ?? BuilderError(.substitution, String(describing: error))
         located.file = dockerfile.file
         located.line = instruction.line
-        if located.hint == nil, located.code == .substitution {
-            located.hint = "set the variable with ARG, ENV or --build-arg"
-        }
         return located
     }
 

@@ -108,8 +108,8 @@ public struct WordExpander: Sendable {
             self.environment = environment
         }
 
-        static func failure(_ message: String) -> BuilderError {
-            BuilderError(.substitution, message, hint: nil)
+        static func failure(_ message: String, hint: String? = nil) -> BuilderError {
+            BuilderError(.substitution, message, hint: hint)
         }
 
         var atEnd: Bool { position >= characters.count }
@@ -125,7 +125,9 @@ public struct WordExpander: Sendable {
                     var text = ""
                     while true {
                         guard !atEnd else {
-                            throw Self.failure("unexpected end of text while looking for the matching single quote")
+                            throw Self.failure(
+                                "unexpected end of text while looking for the matching single quote",
+                                hint: "close the quote; in COPY, ADD and VOLUME shell form words split at spaces, use the JSON form for names with spaces")
                         }
                         let next = characters[position]
                         position += 1
@@ -156,7 +158,9 @@ public struct WordExpander: Sendable {
             var text = ""
             while true {
                 guard !atEnd else {
-                    throw Self.failure("unexpected end of text while looking for the matching double quote")
+                    throw Self.failure(
+                        "unexpected end of text while looking for the matching double quote",
+                        hint: "close the quote; in COPY, ADD and VOLUME shell form words split at spaces, use the JSON form for names with spaces")
                 }
                 let character = characters[position]
                 position += 1
@@ -225,7 +229,7 @@ public struct WordExpander: Sendable {
             default:
                 guard isSet else {
                     let reason = word.isEmpty ? (emptyIsUnset ? "is not allowed to be unset or empty" : "is not allowed to be unset") : word
-                    throw Self.failure("\(name): \(reason)")
+                    throw Self.failure("\(name): \(reason)", hint: "set \(name) with ARG, ENV or --build-arg")
                 }
                 return value!
             }
