@@ -94,65 +94,94 @@ public struct IgnorePattern: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the whole of `path` matches.
     public func matches(_ path: String) -> Bool {
-        guard let states = run(path) else { return false }
-        return states.contains(2 * tokens.count)
+        if let literal { return path == literal }
+        var automaton = Automaton(tokens: tokens)
+        guard automaton.read(path) else { return false }
+        return automaton.accepts
     }
 
     /// Whether some path beginning with `prefix` could match (the pattern is still "alive"
     /// after reading the prefix).
     func couldMatch(pathsStartingWith prefix: String) -> Bool {
-        guard let states = run(prefix) else { return false }
-        return !states.isEmpty
+        if let literal { return literal.hasPrefix(prefix) }
+        var automaton = Automaton(tokens: tokens)
+        return automaton.read(prefix)
     }
 
-    /// Simulates the pattern as an automaton. State `2i` is "before token i"; `2i+1` is
-    /// "inside the `**/` at token i". Nil when no state survives.
-    private func run(_ text: String) -> Set<Int>? {
-        var states = closure([0])
-        for character in text {
-            var next = Set<Int>()
-            for state in states {
+    /// The pattern itself when it has no wildcard: matched by plain comparison.
+    private var literal: String? {
+        var text = ""
+        for token in tokens {
+            guard case .literal(let character) = token else { return nil }
+            text.append(character)
+        }
+        return text
+    }
+
+    /// The pattern simulated as a finite automaton. State `2i` is "before token i"; `2i+1` is
+    /// "inside the `**/` at token i"; `2 * tokens.count` accepts.
+    private struct Automaton {
+        let tokens: [Token]
+        var states: [Int] = []
+        /// Per state, the step that last added it: deduplicates without a Set.
+        var addedAt: [Int]
+        var step = 0
+
+        init(tokens: [Token]) {
+            self.tokens = tokens
+            self.addedAt = [Int](repeating: -1, count: 2 * tokens.count + 2)
+            var initial: [Int] = []
+            add(0, to: &initial)
+            states = initial
+        }
+
+        var accepts: Bool { states.contains(2 * tokens.count) }
+
+        /// Adds `state` and what it reaches without reading (`*`, `**` and `**/` may be empty).
+        mutating func add(_ state: Int, to list: inout [Int]) {
+            var state = state
+            while addedAt[state] != step {
+                addedAt[state] = step
+                list.append(state)
                 let index = state / 2
-                guard index < tokens.count else { continue }
+                guard state % 2 == 0, index < tokens.count else { return }
                 switch tokens[index] {
-                case .literal(let expected):
-                    if character == expected { next.insert(2 * (index + 1)) }
-                case .anyCharacter:
-                    if character != "/" { next.insert(2 * (index + 1)) }
-                case .star:
-                    if character != "/" { next.insert(state) }
-                case .everything:
-                    next.insert(state)
-                case .directories:
-                    next.insert(2 * index + 1)
-                    if character == "/" { next.insert(2 * (index + 1)) }
-                case .characterClass(let ranges, let negated):
-                    let member = ranges.contains { $0.contains(character) }
-                    if member != negated, character != "/" { next.insert(2 * (index + 1)) }
+                case .star, .everything, .directories: state = 2 * (index + 1)
+                default: return
                 }
             }
-            states = closure(next)
-            if states.isEmpty { return nil }
         }
-        return states
-    }
 
-    /// Adds the states reachable without reading a character (`*`, `**`, `**/` may be empty).
-    private func closure(_ states: Set<Int>) -> Set<Int> {
-        var result = states
-        var pending = Array(states)
-        while let state = pending.popLast() {
-            guard state % 2 == 0 else { continue }
-            let index = state / 2
-            guard index < tokens.count else { continue }
-            switch tokens[index] {
-            case .star, .everything, .directories:
-                let skip = 2 * (index + 1)
-                if result.insert(skip).inserted { pending.append(skip) }
-            default:
-                break
+        /// Reads `text`; false as soon as no state survives.
+        mutating func read(_ text: String) -> Bool {
+            var next: [Int] = []
+            for character in text {
+                step += 1
+                next.removeAll(keepingCapacity: true)
+                for state in states {
+                    let index = state / 2
+                    guard index < tokens.count else { continue }
+                    switch tokens[index] {
+                    case .literal(let expected):
+                        if character == expected { add(2 * (index + 1), to: &next) }
+                    case .anyCharacter:
+                        if character != "/" { add(2 * (index + 1), to: &next) }
+                    case .star:
+                        if character != "/" { add(state, to: &next) }
+                    case .everything:
+                        add(state, to: &next)
+                    case .directories:
+                        add(2 * index + 1, to: &next)
+                        if character == "/" { add(2 * (index + 1), to: &next) }
+                    case .characterClass(let ranges, let negated):
+                        let member = ranges.contains { $0.contains(character) }
+                        if member != negated, character != "/" { add(2 * (index + 1), to: &next) }
+                    }
+                }
+                swap(&states, &next)
+                if states.isEmpty { return false }
             }
+            return true
         }
-        return result
     }
 }
