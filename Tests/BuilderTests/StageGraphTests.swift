@@ -47,10 +47,20 @@ import Testing
         let graph = try resolved(source)
         #expect(graph.stages[0].base == .image("busybox:1.36"))
         #expect(graph.stages[0].environment == [KeyValue("SEEN", "[]")])
-        #expect(graph.globalArguments == ["VERSION": "1.36", "IMAGE": "busybox:1.36"])
+        #expect(graph.globalArguments["VERSION"] == "1.36")
+        #expect(graph.globalArguments["IMAGE"] == "busybox:1.36")
 
         let overridden = try resolved(source, buildArguments: ["VERSION": "1.37"])
         #expect(overridden.stages[0].base == .image("busybox:1.37"))
+    }
+
+    @Test func platformArgumentsAreAutomaticInFromAndImportedByArg() throws {
+        let graph = try resolved("FROM --platform=$BUILDPLATFORM golang:$TARGETARCH\nENV A=[$TARGETARCH]\nARG TARGETARCH\nENV B=$TARGETARCH")
+        let arch = Dockerfile.hostArchitecture
+        #expect(graph.stages[0].platform == "linux/\(arch)")
+        #expect(graph.stages[0].base == .image("golang:\(arch)"))
+        #expect(graph.stages[0].environment == [KeyValue("A", "[]"), KeyValue("B", arch)])
+        #expect(graph.unusedBuildArguments == [])
     }
 
     @Test func redeclaredArgumentImportsTheGlobalValue() throws {
@@ -173,9 +183,21 @@ import Testing
 
     @Test func imageBaseEnvironmentIsInherited() throws {
         let graph = try resolved("FROM busybox\nENV PATH=$PATH:/app\nRUN x") { image in
-            image == "busybox" ? [KeyValue("PATH", "/bin"), KeyValue("HOME", "/root")] : []
+            image == "busybox" ? BaseImage(environment: [KeyValue("PATH", "/bin"), KeyValue("HOME", "/root")]) : BaseImage()
         }
         #expect(graph.stages[0].environment == [KeyValue("PATH", "/bin:/app"), KeyValue("HOME", "/root")])
+    }
+
+    @Test func baseImageOnbuildTriggersRunFirst() throws {
+        let image = BaseImage(environment: [KeyValue("A", "1")], onbuildTriggers: ["ENV B=$A", "COPY --from=tools /t /t"])
+        let graph = try resolved("FROM app-base\nRUN x") { $0 == "app-base" ? image : BaseImage() }
+        let stage = graph.stages[0]
+        #expect(stage.steps.map(\.expanded.description) == ["FROM app-base", "ENV B=1", "COPY --from=tools /t -> /t", "RUN sh: x"])
+        #expect(stage.steps.map(\.triggeredBy) == [nil, 1, 1, nil])
+        #expect(stage.imageDependencies == ["app-base", "tools"])
+
+        let broken = BaseImage(onbuildTriggers: ["ONBUILD RUN x"])
+        #expect(throws: BuilderError.self) { try resolved("FROM app-base") { _ in broken } }
     }
 
     @Test func stageNamedLikeItsBaseImageUsesTheImage() throws {

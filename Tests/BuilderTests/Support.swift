@@ -27,10 +27,10 @@ func parseError(_ source: String) -> BuilderError? {
 /// Parses and resolves in one go.
 func resolved(
     _ source: String, buildArguments: [String: String] = [:],
-    baseEnvironment: (String) -> [KeyValue] = { _ in [] }, imageExists: ((String) -> Bool)? = nil
+    baseImage: (String) -> BaseImage = { _ in BaseImage() }, imageExists: ((String) -> Bool)? = nil
 ) throws -> BuildGraph {
     try DockerfileParser.parse(source).resolve(
-        buildArguments: buildArguments, baseEnvironment: baseEnvironment, imageExists: imageExists)
+        buildArguments: buildArguments, baseImage: baseImage, imageExists: imageExists)
 }
 
 /// The error resolving throws, or nil.

@@ -23,6 +23,24 @@ public struct DockerfileParser {
         return Dockerfile(file: file, directives: parser.directives, instructions: instructions, stages: stages)
     }
 
+    /// Parses one ONBUILD trigger as an image config stores it (`"RUN echo hi"`), for a stage
+    /// whose base image carries triggers.
+    public static func parseTrigger(_ text: String, escape: Character = "\\", file: String = "ONBUILD") throws -> Instruction {
+        var parser = DockerfileParser(file: file, lines: [])
+        parser.directives.escape = escape
+        let instruction = parser.parseInstruction(text, lines: 1...1, allowHeredocs: false)
+        if let instruction, [.onbuild, .from, .maintainer].contains(instruction.keyword) {
+            parser.errors.append(
+                parser.error(
+                    .invalidArguments, "\(instruction.keyword.rawValue) isn't allowed as an ONBUILD trigger", line: 1))
+        }
+        if let error = BuilderError.combining(parser.errors) { throw error }
+        guard let instruction else {
+            throw BuilderError(.invalidArguments, "empty ONBUILD trigger", file: file, line: 1)
+        }
+        return instruction
+    }
+
     init(file: String, lines: [String]) {
         self.file = file
         self.lines = lines

@@ -1,11 +1,12 @@
 /// A Dockerfile resolved for one build: build arguments applied, every substituting
 /// instruction expanded with its stage's ARG/ENV scope, and the dependencies between stages.
 ///
-/// Made by `Dockerfile.resolve(buildArguments:baseEnvironment:imageExists:)`.
+/// Made by `Dockerfile.resolve(buildArguments:baseImage:imageExists:)`.
 public struct BuildGraph: Sendable, Equatable {
     public var file: String
     public var stages: [ResolvedStage]
-    /// ARGs declared before the first FROM, with their values after `--build-arg` overrides.
+    /// ARGs declared before the first FROM, with their values after `--build-arg` overrides,
+    /// and the automatic platform ARGs (`Dockerfile.platformArguments`).
     public var globalArguments: [String: String]
     /// `--build-arg` names no ARG declared (Docker warns about these), sorted.
     public var unusedBuildArguments: [String]
@@ -88,7 +89,8 @@ public struct ResolvedStep: Sendable, Equatable {
     /// With substitution applied where Docker applies it (quotes removed, `$v` expanded);
     /// identical to `instruction` for RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK, ONBUILD.
     public var expanded: Instruction
-    /// For an ONBUILD trigger inherited from the base stage: the line of that ONBUILD.
+    /// For an ONBUILD trigger inherited from a base stage: the line of that ONBUILD; for one
+    /// from a base image's config: the line of the FROM.
     public var triggeredBy: Int?
     /// For RUN: the environment its process gets — ENV entries and the build arguments in
     /// scope (marked, because they reach RUN but are not saved in the image config).

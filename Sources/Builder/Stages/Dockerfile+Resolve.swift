@@ -14,21 +14,55 @@ extension Dockerfile {
         "ALL_PROXY", "all_proxy",
     ]
 
+    /// The architecture this builder runs on, in OCI spelling.
+    public static var hostArchitecture: String {
+        #if arch(x86_64)
+            "amd64"
+        #elseif arch(arm64)
+            "arm64"
+        #elseif arch(arm)
+            "arm"
+        #elseif arch(s390x)
+            "s390x"
+        #elseif arch(powerpc64le)
+            "ppc64le"
+        #elseif arch(riscv64)
+            "riscv64"
+        #else
+            "unknown"
+        #endif
+    }
+
+    /// Docker's automatic platform ARGs (`TARGETARCH`, `BUILDPLATFORM`, …): usable in FROM lines
+    /// without a declaration, and inside a stage after `ARG NAME`. This builder builds for the
+    /// host, so build and target platforms are the same.
+    public static var platformArguments: [String: String] {
+        let platform = "linux/" + hostArchitecture
+        var arguments: [String: String] = [:]
+        for prefix in ["TARGET", "BUILD"] {
+            arguments[prefix + "PLATFORM"] = platform
+            arguments[prefix + "OS"] = "linux"
+            arguments[prefix + "ARCH"] = hostArchitecture
+            arguments[prefix + "VARIANT"] = ""
+        }
+        return arguments
+    }
+
     /// Resolves the file for one build.
     /// - Parameters:
     ///   - buildArguments: `--build-arg NAME=VALUE` pairs.
-    ///   - baseEnvironment: the ENV of an image a stage starts from (its config's `Env`).
+    ///   - baseImage: what the image a stage starts from brings: its config's `Env` and `OnBuild`.
     ///   - imageExists: when given, a name that is neither a stage nor an existing image is an
     ///     error (the builder pulls nothing, so such a reference can only be a typo).
     /// - Throws: `BuilderError` listing every substitution and stage-reference problem.
     public func resolve(
         buildArguments: [String: String] = [:],
-        baseEnvironment: (String) -> [KeyValue] = { _ in [] },
+        baseImage: (String) -> BaseImage = { _ in BaseImage() },
         imageExists: ((String) -> Bool)? = nil
     ) throws -> BuildGraph {
-        try withoutActuallyEscaping(baseEnvironment) { baseEnvironment in
+        try withoutActuallyEscaping(baseImage) { baseImage in
             var resolver = StageResolver(
-                dockerfile: self, buildArguments: buildArguments, baseEnvironment: baseEnvironment,
+                dockerfile: self, buildArguments: buildArguments, baseImage: baseImage,
                 imageExists: imageExists)
             let graph = resolver.resolve()
             if let error = BuilderError.combining(resolver.errors) { throw error }
@@ -37,10 +71,23 @@ extension Dockerfile {
     }
 }
 
+/// What a base image brings to a stage that starts from it.
+public struct BaseImage: Sendable, Equatable {
+    /// The config's `Env`, in order.
+    public var environment: [KeyValue]
+    /// The config's `OnBuild` triggers (`"RUN echo hi"`), run first in the child stage.
+    public var onbuildTriggers: [String]
+
+    public init(environment: [KeyValue] = [], onbuildTriggers: [String] = []) {
+        self.environment = environment
+        self.onbuildTriggers = onbuildTriggers
+    }
+}
+
 struct StageResolver {
     let dockerfile: Dockerfile
     let buildArguments: [String: String]
-    let baseEnvironment: (String) -> [KeyValue]
+    let baseImage: (String) -> BaseImage
     let imageExists: ((String) -> Bool)?
     let expander: WordExpander
     /// Stage name → index, for every stage (later ones too, to explain forward references).
@@ -49,12 +96,12 @@ struct StageResolver {
     var consumed = Set<String>()
 
     init(
-        dockerfile: Dockerfile, buildArguments: [String: String], baseEnvironment: @escaping (String) -> [KeyValue],
+        dockerfile: Dockerfile, buildArguments: [String: String], baseImage: @escaping (String) -> BaseImage,
         imageExists: ((String) -> Bool)?
     ) {
         self.dockerfile = dockerfile
         self.buildArguments = buildArguments
-        self.baseEnvironment = baseEnvironment
+        self.baseImage = baseImage
         self.imageExists = imageExists
         self.expander = WordExpander(escape: dockerfile.directives.escape)
         var indices: [String: Int] = [:]
@@ -84,7 +131,7 @@ struct StageResolver {
     }
 
     mutating func resolveGlobalArguments() -> [String: String] {
-        var global: [String: String] = [:]
+        var global = Dockerfile.platformArguments
         for instruction in dockerfile.globalArguments {
             guard case .declarations(let declarations) = instruction.arguments else { continue }
             for declaration in declarations {
@@ -134,7 +181,21 @@ struct StageResolver {
             base = .image(baseReference)
             needImage(baseReference)
             checkImage(baseReference, usedBy: "FROM", stage: stage, at: stage.from)
-            environment = baseEnvironment(baseReference)
+            let image = baseImage(baseReference)
+            environment = image.environment
+            for text in image.onbuildTriggers {
+                do {
+                    var trigger = try DockerfileParser.parseTrigger(text, escape: dockerfile.directives.escape)
+                    // Problems with it are reported at the FROM that brought it in.
+                    trigger.lines = stage.from.lines
+                    triggers.append(trigger)
+                } catch let error as BuilderError {
+                    errors.append(
+                        BuilderError(
+                            error.code, "ONBUILD trigger '\(text)' of image \(baseReference): \(error.message)",
+                            file: dockerfile.file, line: stage.from.line, hint: error.hint))
+                } catch {}
+            }
         }
         var expandedFrom = stage.from
         expandedFrom.arguments = .from(image: baseReference, stageName: stage.name)
@@ -147,7 +208,7 @@ struct StageResolver {
         for (instruction, isTrigger) in sequence {
             var step = ResolvedStep(
                 instruction: instruction, expanded: instruction,
-                triggeredBy: isTrigger ? earlierTriggerLine(instruction, in: earlier, base: base) : nil)
+                triggeredBy: isTrigger ? earlierTriggerLine(instruction, in: earlier, base: base) ?? stage.from.line : nil)
             do {
                 step.expanded = try expand(instruction, variables: scope.variables)
             } catch {
