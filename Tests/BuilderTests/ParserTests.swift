@@ -227,6 +227,8 @@ struct ParseErrorCase: Sendable, CustomTestStringConvertible {
         ParseErrorCase("HEALTHCHECK NONE with flags", "FROM a\nHEALTHCHECK --retries=2 NONE", .invalidArguments, line: 2, "HEALTHCHECK NONE takes no arguments"),
         ParseErrorCase("HEALTHCHECK unknown type", "FROM a\nHEALTHCHECK RUN x", .invalidArguments, line: 2, "unknown HEALTHCHECK type 'RUN'"),
         ParseErrorCase("HEALTHCHECK bad interval", "FROM a\nHEALTHCHECK --interval=soon CMD x", .invalidFlag, line: 2, "invalid --interval value 'soon'"),
+        ParseErrorCase("HEALTHCHECK interval below 1ms", "FROM a\nHEALTHCHECK --interval=10us CMD x", .invalidFlag, line: 2, "cannot be less than 1ms"),
+        ParseErrorCase("HEALTHCHECK absurd duration", "FROM a\nHEALTHCHECK --timeout=99999999999999999h CMD x", .invalidFlag, line: 2, "invalid --timeout value"),
         ParseErrorCase("HEALTHCHECK CMD without command", "FROM a\nHEALTHCHECK CMD", .invalidArguments, line: 2, "HEALTHCHECK CMD requires a command"),
         ParseErrorCase("ONBUILD ONBUILD", "FROM a\nONBUILD ONBUILD RUN x", .invalidArguments, line: 2, "chaining ONBUILD"),
         ParseErrorCase("ONBUILD FROM", "FROM a\nONBUILD FROM b", .invalidArguments, line: 2, "FROM isn't allowed as an ONBUILD trigger"),

@@ -95,8 +95,14 @@ extension DockerfileParser {
             }
             return nil
         case "interval", "timeout", "start-period", "start-interval":
-            return GoDuration.parse(value) == nil
-                ? ("invalid --\(name) value '\(value)'", "use a duration such as 30s, 1m30s or 500ms") : nil
+            guard let duration = GoDuration.parse(value) else {
+                return ("invalid --\(name) value '\(value)'", "use a duration such as 30s, 1m30s or 500ms")
+            }
+            // Docker's floor: zero means "the default", anything else must be at least 1ms.
+            if duration != .zero, duration < .milliseconds(1) {
+                return ("--\(name) '\(value)' cannot be less than 1ms", "use 0 for the default, or at least 1ms")
+            }
+            return nil
         default:
             return nil
         }

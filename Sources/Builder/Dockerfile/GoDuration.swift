@@ -19,6 +19,7 @@ enum GoDuration {
             rest = rest.dropFirst(unit.0.count)
             nanoseconds += value * unit.1
         }
+        guard nanoseconds < Double(Int64.max) else { return nil }
         return .nanoseconds(Int64(nanoseconds.rounded()))
     }
 }
