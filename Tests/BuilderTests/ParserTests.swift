@@ -174,6 +174,9 @@ struct ParseErrorCase: Sendable, CustomTestStringConvertible {
             "HEALTHCHECK exec form", "FROM a\nHEALTHCHECK CMD [\"/bin/check\"]", ["1 FROM a", #"2 HEALTHCHECK CMD ["/bin/check"]"#]),
         ParseCase("ONBUILD trigger", "FROM a\nONBUILD RUN echo $X", ["1 FROM a", "2 ONBUILD RUN sh: echo $X"]),
         ParseCase(
+            "ONBUILD trigger with a heredoc", "FROM a\nONBUILD RUN <<EOF\necho hi\nEOF\nRUN b",
+            ["1 FROM a", #"2-4 ONBUILD RUN sh: <<EOF <<EOF "echo hi\n""#, "5 RUN sh: b"]),
+        ParseCase(
             "ONBUILD trigger with flags", "FROM a\nonbuild copy --from=base a /b", ["1 FROM a", "2 ONBUILD COPY --from=base a -> /b"]),
         ParseCase(
             "STOPSIGNAL, USER, WORKDIR", "FROM a\nSTOPSIGNAL SIGTERM\nSTOPSIGNAL 9\nUSER app:staff\nWORKDIR /my dir",

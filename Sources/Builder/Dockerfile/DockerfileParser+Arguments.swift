@@ -92,7 +92,9 @@ extension DockerfileParser {
         case .healthcheck:
             return healthcheck(text, flags: instruction.flags, line: line)
         case .onbuild:
-            guard let trigger = parseInstruction(String(text), lines: instruction.lines, allowHeredocs: false) else {
+            // Docker lets a trigger open heredocs (`ONBUILD RUN <<EOF`); their bodies follow.
+            guard let trigger = parseInstruction(String(text), lines: instruction.lines, allowHeredocs: !lines.isEmpty)
+            else {
                 return nil
             }
             switch trigger.keyword {

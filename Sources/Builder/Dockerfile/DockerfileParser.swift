@@ -185,6 +185,9 @@ public struct DockerfileParser {
         instruction.flags = parseFlags(flagWords, for: keyword, line: range.lowerBound)
         guard let parsed = parseArguments(arguments, of: instruction) else { return nil }
         instruction.arguments = parsed
+        if case .onbuild(let trigger) = parsed, trigger.lines.upperBound > instruction.lines.upperBound {
+            instruction.lines = instruction.lines.lowerBound...trigger.lines.upperBound
+        }
         return errors.count == errorCount ? instruction : nil
     }
 
