@@ -91,6 +91,8 @@ import Testing
             EnvironmentEntry("https_proxy", "http://p:3128", isBuildArgument: true),
         ])
         #expect(stage.environment == [KeyValue("PATH", Dockerfile.defaultPath), KeyValue("MODE", "prod")])
+        #expect(graph.runEnvironment(atLine: 5) == stage.steps[4].runEnvironment)
+        #expect(graph.runEnvironment(atLine: 4) == nil)
         // The shell expands RUN, not the builder.
         #expect(stage.steps[4].expanded.arguments == .command(.shell("fetch $TOKEN")))
         #expect(graph.unusedBuildArguments == [])

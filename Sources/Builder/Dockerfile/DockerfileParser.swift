@@ -124,19 +124,19 @@ public struct DockerfileParser {
             cursor += 1
             let first = cursor
             let stripped = physical.trimmingLeadingWhitespace
-            if stripped.isEmpty || stripped.first == "#" || stripped.allSatisfy(\.isWhitespace) { continue }
-            var (text, continues) = trimContinuation(stripped)
-            var text_ = String(text)
+            if stripped.first == "#" || stripped.allSatisfy(\.isWhitespace) { continue }
+            var (part, continues) = trimContinuation(stripped)
+            var joined = String(part)
             while continues, cursor < lines.count {
                 let next = lines[cursor]
                 cursor += 1
                 let nextStripped = next.trimmingLeadingWhitespace
                 if nextStripped.first == "#" || nextStripped.allSatisfy(\.isWhitespace) { continue }
-                (text, continues) = trimContinuation(Substring(next))
-                text_ += text
+                (part, continues) = trimContinuation(Substring(next))
+                joined += part
             }
-            if text_.allSatisfy(\.isWhitespace) { continue }
-            return (text_, first, cursor)
+            if joined.allSatisfy(\.isWhitespace) { continue }
+            return (joined, first, cursor)
         }
         return nil
     }

@@ -18,6 +18,17 @@ public struct BuildGraph: Sendable, Equatable {
         self.unusedBuildArguments = unusedBuildArguments
     }
 
+    /// The environment of the RUN written on `line` (its first line): ENV entries and the build
+    /// arguments in scope, which are marked. Nil when no RUN starts there.
+    public func runEnvironment(atLine line: Int) -> [EnvironmentEntry]? {
+        for stage in stages {
+            for step in stage.steps where step.instruction.line == line && step.triggeredBy == nil {
+                if let environment = step.runEnvironment { return environment }
+            }
+        }
+        return nil
+    }
+
     /// The stage called `name` (case-insensitive) or with that index.
     public func stage(_ reference: String) -> ResolvedStage? {
         let lowered = reference.lowercased()
