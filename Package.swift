@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
-        .testTarget(name: "BuilderTests", dependencies: ["Builder"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder"], exclude: ["Fixtures"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack"]),
     ],
