@@ -123,7 +123,7 @@ import Testing
             VOLUME ["$DIR/data"]
             STOPSIGNAL ${SIG:-SIGINT}
             LABEL "org.opencontainers.image.title"="$U service"
-            RUN echo $DIR
+            RUN --mount=type=cache,target=/cache/$U echo $DIR
             CMD echo $DIR
             ENTRYPOINT ["echo", "$DIR"]
             ONBUILD RUN echo $U
@@ -133,7 +133,7 @@ import Testing
             "FROM a", "ARG U=app", "ARG P=80 443", "ENV DIR=/srv/app", "WORKDIR /srv/app", "USER app:staff",
             "COPY --chown=app:app --chmod=0644 app.conf -> /srv/app/conf", "EXPOSE 80 443 53/udp",
             "VOLUME json /srv/app/data", "STOPSIGNAL SIGINT", "LABEL org.opencontainers.image.title=app service",
-            "RUN sh: echo $DIR", "CMD sh: echo $DIR", #"ENTRYPOINT ["echo", "$DIR"]"#, "ONBUILD RUN sh: echo $U",
+            "RUN --mount=type=cache,target=/cache/app sh: echo $DIR", "CMD sh: echo $DIR", #"ENTRYPOINT ["echo", "$DIR"]"#, "ONBUILD RUN sh: echo $U",
         ])
     }
 
@@ -267,6 +267,21 @@ import Testing
         if let hint = testCase.hint {
             #expect(error.hint?.contains(hint) == true, "hint: \(error.hint ?? "none")")
         }
+    }
+
+    @Test func thousandsOfEnvAndArgLinesResolveInLinearTime() throws {
+        var source = "FROM scratch\n"
+        for index in 0..<5_000 { source += "ENV V\(index)=${V\(max(0, index - 1))}x\nARG A\(index)=\(index)\n" }
+        source += "RUN env\n"
+        let start = ContinuousClock.now
+        let graph = try resolved(source)
+        let elapsed = ContinuousClock.now - start
+        let stage = graph.stages[0]
+        #expect(stage.environment.count == 5_001)
+        #expect(stage.environment.last?.key == "V4999")
+        #expect(stage.environment.last?.value.count == 5_000)
+        #expect(stage.steps.last?.runEnvironment?.count == 10_001)
+        #expect(elapsed < .seconds(20))
     }
 
     @Test func everyResolveProblemIsReported() throws {

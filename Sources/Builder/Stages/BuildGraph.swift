@@ -98,7 +98,8 @@ public struct ResolvedStep: Sendable, Equatable {
     /// As written in the Dockerfile.
     public var instruction: Instruction
     /// With substitution applied where Docker applies it (quotes removed, `$v` expanded);
-    /// identical to `instruction` for RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK, ONBUILD.
+    /// identical to `instruction` for CMD, ENTRYPOINT, SHELL, HEALTHCHECK, ONBUILD, and for
+    /// RUN except its `--mount` options.
     public var expanded: Instruction
     /// For an ONBUILD trigger inherited from a base stage: the line of that ONBUILD; for one
     /// from a base image's config: the line of the FROM.

@@ -65,7 +65,9 @@ extension Dockerfile {
                 dockerfile: self, buildArguments: buildArguments, baseImage: baseImage,
                 imageExists: imageExists)
             let graph = resolver.resolve()
-            if let error = BuilderError.combining(resolver.errors) { throw error }
+            let errors = resolver.errors.enumerated()
+                .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
+            if let error = BuilderError.combining(errors) { throw error }
             return graph
         }
     }
@@ -273,12 +275,10 @@ struct StageResolver {
 
     func runEnvironment(_ scope: Scope) -> [EnvironmentEntry] {
         var entries = scope.environment.map { EnvironmentEntry($0.key, $0.value, isBuildArgument: false) }
-        let names = Set(scope.environment.map(\.key))
-        for (name, value) in scope.arguments where !names.contains(name) {
+        for (name, value) in scope.arguments where !scope.hasEnvironment(name) {
             entries.append(EnvironmentEntry(name, value, isBuildArgument: true))
         }
-        let declared = Set(scope.arguments.map(\.0))
-        for name in Dockerfile.predefinedArguments.sorted() where !declared.contains(name) && !names.contains(name) {
+        for name in Dockerfile.predefinedArguments.sorted() where !scope.hasArgument(name) && !scope.hasEnvironment(name) {
             if let value = buildArguments[name] { entries.append(EnvironmentEntry(name, value, isBuildArgument: true)) }
         }
         return entries
@@ -333,7 +333,7 @@ struct StageResolver {
         case .copy(let sources, let destination, let isJSON):
             result.arguments = .copy(sources: try sources.map(word), destination: try word(destination), isJSON: isJSON)
             result.flags = try instruction.flags.map { flag in
-                guard ["from", "chown", "chmod"].contains(flag.name), let value = flag.value else { return flag }
+                guard ["from", "chown", "chmod", "checksum"].contains(flag.name), let value = flag.value else { return flag }
                 return InstructionFlag(name: flag.name, value: try word(value))
             }
             for (position, heredoc) in instruction.heredocs.enumerated() where heredoc.expands {
@@ -343,6 +343,12 @@ struct StageResolver {
                 let problem = DockerfileParser.flagValueProblem(name: "chmod", value: chmod)
             {
                 throw BuilderError(.invalidFlag, problem.message, hint: problem.hint)
+            }
+        case .command where instruction.keyword == .run:
+            // The command is the shell's to expand; `--mount` options are the builder's.
+            result.flags = try instruction.flags.map { flag in
+                guard flag.name == "mount", let value = flag.value else { return flag }
+                return InstructionFlag(name: flag.name, value: try word(value))
             }
         case .environment(let pairs):
             // Every pair sees the environment from before the instruction (Docker's rule).
@@ -378,40 +384,51 @@ struct StageResolver {
     }
 }
 
-/// The variables visible at one point of a stage.
+/// The variables visible at one point of a stage. Updates are O(1) so that files with
+/// thousands of ENV or ARG lines resolve in linear time.
 struct Scope {
     /// ENV, in definition order (inherited first): saved in the image config.
-    var environment: [KeyValue]
+    private(set) var environment: [KeyValue] = []
+    private var environmentPositions: [String: Int] = [:]
     /// ARGs with a value, in declaration order: reach RUN, never saved.
-    var arguments: [(String, String)] = []
+    private(set) var arguments: [(name: String, value: String)] = []
+    private var argumentPositions: [String: Int] = [:]
+    /// What substitution sees: ARGs, overridden by ENV of the same name.
+    private(set) var variables: [String: String] = [:]
 
     init(environment: [KeyValue]) {
-        self.environment = environment
+        for pair in environment { setEnvironment(pair.key, pair.value) }
     }
 
-    /// What substitution sees: ARGs, overridden by ENV of the same name.
-    var variables: [String: String] {
-        var result: [String: String] = [:]
-        for (name, value) in arguments { result[name] = value }
-        for pair in environment { result[pair.key] = pair.value }
-        return result
-    }
+    func hasEnvironment(_ name: String) -> Bool { environmentPositions[name] != nil }
+
+    func hasArgument(_ name: String) -> Bool { argumentPositions[name] != nil }
 
     mutating func setEnvironment(_ name: String, _ value: String) {
-        if let index = environment.firstIndex(where: { $0.key == name }) {
-            environment[index].value = value
+        if let position = environmentPositions[name] {
+            environment[position].value = value
         } else {
+            environmentPositions[name] = environment.count
             environment.append(KeyValue(name, value))
         }
+        variables[name] = value
     }
 
     mutating func setArgument(_ name: String, _ value: String) {
-        arguments.removeAll { $0.0 == name }
-        arguments.append((name, value))
+        if let position = argumentPositions[name] {
+            arguments[position].value = value
+        } else {
+            argumentPositions[name] = arguments.count
+            arguments.append((name, value))
+        }
+        if !hasEnvironment(name) { variables[name] = value }
     }
 
     /// `ARG name` with no value anywhere: declared, but nothing to substitute or pass to RUN.
     mutating func declareWithoutValue(_ name: String) {
-        arguments.removeAll { $0.0 == name }
+        guard let position = argumentPositions.removeValue(forKey: name) else { return }
+        arguments.remove(at: position)
+        for index in position..<arguments.count { argumentPositions[arguments[index].name] = index }
+        if !hasEnvironment(name) { variables.removeValue(forKey: name) }
     }
 }
