@@ -121,7 +121,8 @@ struct IgnoreCase: Sendable, CustomTestStringConvertible {
         #expect(!specific.excludes(path: "a.log"))
         #expect(specific.excludes(path: "secrets/key"))
 
-        let (none, noFile) = try DockerIgnore.load(contextDirectory: directory + "/build", dockerfilePath: directory + "/Dockerfile")
+        let (none, noFile) = try DockerIgnore.load(
+            contextDirectory: directory + "/build", dockerfilePath: directory + "/Dockerfile")
         #expect(noFile == nil)
         #expect(none.isEmpty)
     }

@@ -10,14 +10,16 @@ import Testing
     static func path(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 
     @Test func crawlerFromDisk() throws {
-        let file = try DockerfileParser.parse(contentsOfFile: Self.path("crawler.Dockerfile"), displayName: "crawler.Dockerfile")
+        let file = try DockerfileParser.parse(
+            contentsOfFile: Self.path("crawler.Dockerfile"), displayName: "crawler.Dockerfile")
         #expect(file.file == "crawler.Dockerfile")
-        #expect(file.instructions.map(rendered) == [
-            "2 FROM golang-builder AS builder", #"3 LABEL maintainer="crawler-team@example.com""#, "4 WORKDIR /src",
-            "5 COPY . -> .", "6 RUN sh: go build -o /src/crawler ./cmd/crawler", "8 FROM busybox", "9 WORKDIR /app",
-            "10 COPY --from=builder /src/crawler -> /app/crawler", "11 COPY config.toml -> /app/", "12 EXPOSE 8080",
-            #"13 CMD ["./crawler", "worker"]"#,
-        ])
+        #expect(
+            file.instructions.map(rendered) == [
+                "2 FROM golang-builder AS builder", #"3 LABEL maintainer="crawler-team@example.com""#, "4 WORKDIR /src",
+                "5 COPY . -> .", "6 RUN sh: go build -o /src/crawler ./cmd/crawler", "8 FROM busybox", "9 WORKDIR /app",
+                "10 COPY --from=builder /src/crawler -> /app/crawler", "11 COPY config.toml -> /app/", "12 EXPOSE 8080",
+                #"13 CMD ["./crawler", "worker"]"#,
+            ])
         let graph = try file.resolve()
         #expect(try graph.requiredStages() == [[0], [1]])
     }
@@ -36,7 +38,8 @@ import Testing
     }
 
     @Test func serviceWithPlatformArgsMountsHeredocsAndHealthcheck() throws {
-        let file = try DockerfileParser.parse(contentsOfFile: Self.path("service.Dockerfile"), displayName: "service.Dockerfile")
+        let file = try DockerfileParser.parse(
+            contentsOfFile: Self.path("service.Dockerfile"), displayName: "service.Dockerfile")
         #expect(file.directives.syntax == "docker/dockerfile:1.7")
         #expect(file.stages.map(\.displayName) == ["build", "test", "2"])
         let graph = try file.resolve(buildArguments: ["VERSION": "1.4.2"])
@@ -48,7 +51,9 @@ import Testing
         let compile = try #require(build.steps.first { $0.instruction.line == 16 })
         #expect(compile.instruction.lines == 16...19)
         #expect(compile.instruction.flagValues("mount") == ["type=cache,target=/root/.cache/go-build"])
-        #expect(compile.instruction.heredocs.first?.content.hasPrefix("set -e\ngo build -ldflags \"-X main.version=${VERSION}\"") == true)
+        #expect(
+            compile.instruction.heredocs.first?.content.hasPrefix(
+                "set -e\ngo build -ldflags \"-X main.version=${VERSION}\"") == true)
         #expect(compile.runEnvironment?.filter(\.isBuildArgument).map(\.name) == ["TARGETARCH", "VERSION"])
         #expect(compile.runEnvironment?.first { $0.name == "VERSION" }?.value == "1.4.2")
         let download = try #require(build.steps.first { $0.instruction.line == 12 })
@@ -75,7 +80,8 @@ import Testing
 
     @Test func missingFileIsAnIOError() {
         do {
-            _ = try DockerfileParser.parse(contentsOfFile: Self.path("absent.Dockerfile"), displayName: "absent.Dockerfile")
+            _ = try DockerfileParser.parse(
+                contentsOfFile: Self.path("absent.Dockerfile"), displayName: "absent.Dockerfile")
             Issue.record("expected an error")
         } catch let error as BuilderError {
             #expect(error.code == .io)

@@ -41,7 +41,9 @@ import Testing
         var generator = Generator(state: 99)
         let expander = WordExpander()
         for _ in 0..<1000 {
-            let word = generator.text(from: ["$", "{", "}", "a", ":", "-", "+", "?", "'", "\"", "\\", " ", "=", "1"], count: generator.next(16))
+            let word = generator.text(
+                from: ["$", "{", "}", "a", ":", "-", "+", "?", "'", "\"", "\\", " ", "=", "1"],
+                count: generator.next(16))
             do {
                 _ = try expander.expand(word, environment: ["a": "x y"])
                 _ = try expander.expandWords(word, environment: ["a": "x y"])

@@ -34,10 +34,11 @@ import Testing
         let copy = final.steps[2]
         #expect(copy.copySource == .stage(0))
         #expect(copy.expanded.arguments == .copy(sources: ["/src/crawler"], destination: "/app/crawler", isJSON: false))
-        #expect(final.steps.map(\.expanded.description) == [
-            "FROM busybox", "WORKDIR /app", "COPY --from=builder /src/crawler -> /app/crawler",
-            "COPY config.toml -> /app/", "EXPOSE 8080", #"CMD ["./crawler", "worker"]"#,
-        ])
+        #expect(
+            final.steps.map(\.expanded.description) == [
+                "FROM busybox", "WORKDIR /app", "COPY --from=builder /src/crawler -> /app/crawler",
+                "COPY config.toml -> /app/", "EXPOSE 8080", #"CMD ["./crawler", "worker"]"#,
+            ])
         #expect(builder.steps[1].expanded.arguments == .labels([KeyValue("maintainer", "ops@example.com")]))
         #expect(builder.steps[4].runEnvironment == [])
     }
@@ -55,7 +56,8 @@ import Testing
     }
 
     @Test func platformArgumentsAreAutomaticInFromAndImportedByArg() throws {
-        let graph = try resolved("FROM --platform=$BUILDPLATFORM golang:$TARGETARCH\nENV A=[$TARGETARCH]\nARG TARGETARCH\nENV B=$TARGETARCH")
+        let graph = try resolved(
+            "FROM --platform=$BUILDPLATFORM golang:$TARGETARCH\nENV A=[$TARGETARCH]\nARG TARGETARCH\nENV B=$TARGETARCH")
         let arch = Dockerfile.hostArchitecture
         #expect(graph.stages[0].platform == "linux/\(arch)")
         #expect(graph.stages[0].base == .image("golang:\(arch)"))
@@ -73,23 +75,30 @@ import Testing
     @Test func envBeatsArgWhateverTheOrder() throws {
         let graph = try resolved("FROM a\nARG A=arg\nENV A=env\nENV B=$A\nENV C=env2\nARG C=arg2\nRUN echo\nENV D=$C")
         let stage = graph.stages[0]
-        #expect(stage.environment == [KeyValue("A", "env"), KeyValue("B", "env"), KeyValue("C", "env2"), KeyValue("D", "env2")])
-        #expect(stage.steps[6].runEnvironment == [
-            EnvironmentEntry("A", "env", isBuildArgument: false), EnvironmentEntry("B", "env", isBuildArgument: false),
-            EnvironmentEntry("C", "env2", isBuildArgument: false),
-        ])
+        #expect(
+            stage.environment == [
+                KeyValue("A", "env"), KeyValue("B", "env"), KeyValue("C", "env2"), KeyValue("D", "env2"),
+            ])
+        #expect(
+            stage.steps[6].runEnvironment == [
+                EnvironmentEntry("A", "env", isBuildArgument: false),
+                EnvironmentEntry("B", "env", isBuildArgument: false),
+                EnvironmentEntry("C", "env2", isBuildArgument: false),
+            ])
     }
 
     @Test func argumentsReachRunButAreNotSaved() throws {
         let graph = try resolved(
-            "FROM scratch\nARG TOKEN=secret\nARG EMPTY\nENV MODE=prod\nRUN fetch $TOKEN", buildArguments: ["https_proxy": "http://p:3128"])
+            "FROM scratch\nARG TOKEN=secret\nARG EMPTY\nENV MODE=prod\nRUN fetch $TOKEN",
+            buildArguments: ["https_proxy": "http://p:3128"])
         let stage = graph.stages[0]
-        #expect(stage.steps[4].runEnvironment == [
-            EnvironmentEntry("PATH", Dockerfile.defaultPath, isBuildArgument: false),
-            EnvironmentEntry("MODE", "prod", isBuildArgument: false),
-            EnvironmentEntry("TOKEN", "secret", isBuildArgument: true),
-            EnvironmentEntry("https_proxy", "http://p:3128", isBuildArgument: true),
-        ])
+        #expect(
+            stage.steps[4].runEnvironment == [
+                EnvironmentEntry("PATH", Dockerfile.defaultPath, isBuildArgument: false),
+                EnvironmentEntry("MODE", "prod", isBuildArgument: false),
+                EnvironmentEntry("TOKEN", "secret", isBuildArgument: true),
+                EnvironmentEntry("https_proxy", "http://p:3128", isBuildArgument: true),
+            ])
         #expect(stage.environment == [KeyValue("PATH", Dockerfile.defaultPath), KeyValue("MODE", "prod")])
         #expect(graph.runEnvironment(atLine: 5) == stage.steps[4].runEnvironment)
         #expect(graph.runEnvironment(atLine: 4) == nil)
@@ -107,7 +116,8 @@ import Testing
 
     @Test func envPairsSeeTheEnvironmentFromBeforeTheInstruction() throws {
         let graph = try resolved("FROM a\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc")
-        #expect(graph.stages[0].environment == [KeyValue("abc", "bye"), KeyValue("def", "hello"), KeyValue("ghi", "bye")])
+        #expect(
+            graph.stages[0].environment == [KeyValue("abc", "bye"), KeyValue("def", "hello"), KeyValue("ghi", "bye")])
     }
 
     @Test func substitutionAppliesExactlyWhereDockerAppliesIt() throws {
@@ -129,12 +139,14 @@ import Testing
             ONBUILD RUN echo $U
             """
         let steps = try resolved(source).stages[0].steps.map(\.expanded.description)
-        #expect(steps == [
-            "FROM a", "ARG U=app", "ARG P=80 443", "ENV DIR=/srv/app", "WORKDIR /srv/app", "USER app:staff",
-            "COPY --chown=app:app --chmod=0644 app.conf -> /srv/app/conf", "EXPOSE 80 443 53/udp",
-            "VOLUME json /srv/app/data", "STOPSIGNAL SIGINT", "LABEL org.opencontainers.image.title=app service",
-            "RUN --mount=type=cache,target=/cache/app sh: echo $DIR", "CMD sh: echo $DIR", #"ENTRYPOINT ["echo", "$DIR"]"#, "ONBUILD RUN sh: echo $U",
-        ])
+        #expect(
+            steps == [
+                "FROM a", "ARG U=app", "ARG P=80 443", "ENV DIR=/srv/app", "WORKDIR /srv/app", "USER app:staff",
+                "COPY --chown=app:app --chmod=0644 app.conf -> /srv/app/conf", "EXPOSE 80 443 53/udp",
+                "VOLUME json /srv/app/data", "STOPSIGNAL SIGINT", "LABEL org.opencontainers.image.title=app service",
+                "RUN --mount=type=cache,target=/cache/app sh: echo $DIR", "CMD sh: echo $DIR",
+                #"ENTRYPOINT ["echo", "$DIR"]"#, "ONBUILD RUN sh: echo $U",
+            ])
     }
 
     @Test func copyHeredocBodiesExpandUnlessQuoted() throws {
@@ -172,11 +184,13 @@ import Testing
     }
 
     @Test func stageInheritsEnvAndRunsOnbuildTriggersFirst() throws {
-        let source = "FROM scratch AS parent\nENV X=1\nONBUILD ENV Y=$X\nONBUILD COPY --from=tools /t /t\nFROM parent\nRUN env"
+        let source =
+            "FROM scratch AS parent\nENV X=1\nONBUILD ENV Y=$X\nONBUILD COPY --from=tools /t /t\nFROM parent\nRUN env"
         let graph = try resolved(source)
         let child = graph.stages[1]
         #expect(child.steps.map(\.triggeredBy) == [nil, 3, 4, nil])
-        #expect(child.environment == [KeyValue("PATH", Dockerfile.defaultPath), KeyValue("X", "1"), KeyValue("Y", "1")])
+        #expect(
+            child.environment == [KeyValue("PATH", Dockerfile.defaultPath), KeyValue("X", "1"), KeyValue("Y", "1")])
         #expect(child.imageDependencies == ["tools"])
         #expect(graph.stages[0].onbuildTriggers.count == 2)
         // A parent's triggers do not run in the parent itself.
@@ -185,16 +199,21 @@ import Testing
 
     @Test func imageBaseEnvironmentIsInherited() throws {
         let graph = try resolved("FROM busybox\nENV PATH=$PATH:/app\nRUN x") { image in
-            image == "busybox" ? BaseImage(environment: [KeyValue("PATH", "/bin"), KeyValue("HOME", "/root")]) : BaseImage()
+            image == "busybox"
+                ? BaseImage(environment: [KeyValue("PATH", "/bin"), KeyValue("HOME", "/root")]) : BaseImage()
         }
         #expect(graph.stages[0].environment == [KeyValue("PATH", "/bin:/app"), KeyValue("HOME", "/root")])
     }
 
     @Test func baseImageOnbuildTriggersRunFirst() throws {
-        let image = BaseImage(environment: [KeyValue("A", "1")], onbuildTriggers: ["ENV B=$A", "COPY --from=tools /t /t"])
+        let image = BaseImage(
+            environment: [KeyValue("A", "1")], onbuildTriggers: ["ENV B=$A", "COPY --from=tools /t /t"])
         let graph = try resolved("FROM app-base\nRUN x") { $0 == "app-base" ? image : BaseImage() }
         let stage = graph.stages[0]
-        #expect(stage.steps.map(\.expanded.description) == ["FROM app-base", "ENV B=1", "COPY --from=tools /t -> /t", "RUN sh: x"])
+        #expect(
+            stage.steps.map(\.expanded.description) == [
+                "FROM app-base", "ENV B=1", "COPY --from=tools /t -> /t", "RUN sh: x",
+            ])
         #expect(stage.steps.map(\.triggeredBy) == [nil, 1, 1, nil])
         #expect(stage.imageDependencies == ["app-base", "tools"])
 
@@ -229,9 +248,11 @@ import Testing
             hint: "this is the first stage"),
         ResolveErrorCase(
             name: "COPY --from index out of range", source: "FROM a\nFROM b\nCOPY --from=7 /x /x", target: nil,
-            images: nil, code: .missingStage, line: 3, message: "does not name an earlier stage", hint: "earlier stages are 0…0"),
+            images: nil, code: .missingStage, line: 3, message: "does not name an earlier stage",
+            hint: "earlier stages are 0…0"),
         ResolveErrorCase(
-            name: "COPY --from a misspelt stage", source: "FROM a AS builder\nFROM b\nCOPY --from=buildr /x /x", target: nil,
+            name: "COPY --from a misspelt stage", source: "FROM a AS builder\nFROM b\nCOPY --from=buildr /x /x",
+            target: nil,
             images: ["a", "b"], code: .missingStage, line: 3, message: "no stage or image named 'buildr'",
             hint: "did you mean stage 'builder'?"),
         ResolveErrorCase(
@@ -240,12 +261,15 @@ import Testing
             hint: "defined later, on line 3"),
         ResolveErrorCase(
             name: "FROM a missing image", source: "FROM nothing-here\nRUN x", target: nil, images: ["a", "b"],
-            code: .missingStage, line: 1, message: "FROM nothing-here: no stage or image named 'nothing-here'", hint: nil),
+            code: .missingStage, line: 1, message: "FROM nothing-here: no stage or image named 'nothing-here'",
+            hint: nil),
         ResolveErrorCase(
             name: "unknown target", source: "FROM a AS builder\nFROM b AS final", target: "buidler", images: nil,
-            code: .missingStage, line: nil, message: "target stage 'buidler' could not be found", hint: "did you mean 'builder'?"),
+            code: .missingStage, line: nil, message: "target stage 'buidler' could not be found",
+            hint: "did you mean 'builder'?"),
         ResolveErrorCase(
-            name: "required variable unset", source: "FROM a\nRUN ok\nWORKDIR ${APP:?set APP with --build-arg}", target: nil,
+            name: "required variable unset", source: "FROM a\nRUN ok\nWORKDIR ${APP:?set APP with --build-arg}",
+            target: nil,
             images: nil, code: .substitution, line: 3, message: "APP: set APP with --build-arg", hint: nil),
         ResolveErrorCase(
             name: "bad substitution in FROM", source: "ARG V\nFROM busybox:${V", target: nil, images: nil,

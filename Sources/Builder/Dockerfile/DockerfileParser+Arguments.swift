@@ -131,7 +131,9 @@ extension DockerfileParser {
             let value = text.dropFirst(key.count).drop(while: \.isWhitespace)
             guard !value.isEmpty else {
                 errors.append(
-                    error(.invalidArguments, "\(keyword.rawValue) must have two arguments", line: line, hint: Self.usage(keyword)))
+                    error(
+                        .invalidArguments, "\(keyword.rawValue) must have two arguments", line: line,
+                        hint: Self.usage(keyword)))
                 return nil
             }
             return [KeyValue(String(key), String(value))]
@@ -166,7 +168,9 @@ extension DockerfileParser {
         case "CMD":
             guard !rest.isEmpty else {
                 errors.append(
-                    error(.invalidArguments, "HEALTHCHECK CMD requires a command", line: line, hint: Self.usage(.healthcheck)))
+                    error(
+                        .invalidArguments, "HEALTHCHECK CMD requires a command", line: line,
+                        hint: Self.usage(.healthcheck)))
                 return nil
             }
             guard let command = command(rest, line: line) else { return nil }
@@ -181,7 +185,8 @@ extension DockerfileParser {
         default:
             errors.append(
                 error(
-                    .invalidArguments, type.isEmpty ? "HEALTHCHECK requires an argument" : "unknown HEALTHCHECK type '\(type)'",
+                    .invalidArguments,
+                    type.isEmpty ? "HEALTHCHECK requires an argument" : "unknown HEALTHCHECK type '\(type)'",
                     line: line, hint: "use HEALTHCHECK [OPTIONS] CMD command, or HEALTHCHECK NONE"))
             return nil
         }

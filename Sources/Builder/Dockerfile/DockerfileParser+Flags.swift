@@ -24,7 +24,10 @@ extension DockerfileParser {
                 "checksum": .string, "exclude": .repeatable, "unpack": .boolean,
             ]
         case .healthcheck:
-            ["interval": .string, "timeout": .string, "start-period": .string, "start-interval": .string, "retries": .string]
+            [
+                "interval": .string, "timeout": .string, "start-period": .string, "start-interval": .string,
+                "retries": .string,
+            ]
         default: [:]
         }
     }
@@ -49,7 +52,8 @@ extension DockerfileParser {
                     ? "\(keyword.rawValue) takes no flags"
                     : Suggestion.closest(to: name, among: accepted.keys).map { "did you mean --\($0)?" }
                         ?? "\(keyword.rawValue) accepts \(accepted.keys.sorted().map { "--" + $0 }.joined(separator: ", "))"
-                errors.append(error(.invalidFlag, "unknown flag '--\(name)' on \(keyword.rawValue)", line: line, hint: hint))
+                errors.append(
+                    error(.invalidFlag, "unknown flag '--\(name)' on \(keyword.rawValue)", line: line, hint: hint))
                 continue
             }
             switch kind {
@@ -62,7 +66,8 @@ extension DockerfileParser {
             case .string, .repeatable:
                 guard let value, !value.isEmpty else {
                     errors.append(
-                        error(.invalidFlag, "flag '--\(name)' needs a value", line: line, hint: "write --\(name)=VALUE"))
+                        error(.invalidFlag, "flag '--\(name)' needs a value", line: line, hint: "write --\(name)=VALUE")
+                    )
                     continue
                 }
                 if kind == .string, flags.contains(where: { $0.name == name }) {

@@ -25,7 +25,9 @@ public struct DockerfileParser {
 
     /// Parses one ONBUILD trigger as an image config stores it (`"RUN echo hi"`), for a stage
     /// whose base image carries triggers.
-    public static func parseTrigger(_ text: String, escape: Character = "\\", file: String = "ONBUILD") throws -> Instruction {
+    public static func parseTrigger(_ text: String, escape: Character = "\\", file: String = "ONBUILD") throws
+        -> Instruction
+    {
         var parser = DockerfileParser(file: file, lines: [])
         parser.directives.escape = escape
         let instruction = parser.parseInstruction(text, lines: 1...1, allowHeredocs: false)
@@ -66,7 +68,9 @@ public struct DockerfileParser {
         parseDirectives()
         var instructions: [Instruction] = []
         while let logical = nextLogicalLine() {
-            if let instruction = parseInstruction(logical.text, lines: logical.first...logical.last, allowHeredocs: true) {
+            if let instruction = parseInstruction(
+                logical.text, lines: logical.first...logical.last, allowHeredocs: true)
+            {
                 instructions.append(instruction)
             }
         }

@@ -43,10 +43,24 @@ public struct Instruction: Sendable, Equatable {
 
 /// Dockerfile instruction keywords.
 public enum Keyword: String, Sendable, Equatable, CaseIterable {
-    case add = "ADD", arg = "ARG", cmd = "CMD", copy = "COPY", entrypoint = "ENTRYPOINT", env = "ENV"
-    case expose = "EXPOSE", from = "FROM", healthcheck = "HEALTHCHECK", label = "LABEL"
-    case maintainer = "MAINTAINER", onbuild = "ONBUILD", run = "RUN", shell = "SHELL"
-    case stopsignal = "STOPSIGNAL", user = "USER", volume = "VOLUME", workdir = "WORKDIR"
+    case add = "ADD"
+    case arg = "ARG"
+    case cmd = "CMD"
+    case copy = "COPY"
+    case entrypoint = "ENTRYPOINT"
+    case env = "ENV"
+    case expose = "EXPOSE"
+    case from = "FROM"
+    case healthcheck = "HEALTHCHECK"
+    case label = "LABEL"
+    case maintainer = "MAINTAINER"
+    case onbuild = "ONBUILD"
+    case run = "RUN"
+    case shell = "SHELL"
+    case stopsignal = "STOPSIGNAL"
+    case user = "USER"
+    case volume = "VOLUME"
+    case workdir = "WORKDIR"
 
     /// Keywords are case-insensitive.
     public init?(caseInsensitive word: some StringProtocol) {

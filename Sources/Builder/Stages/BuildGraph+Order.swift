@@ -13,7 +13,9 @@ extension BuildGraph {
         throw BuilderError(
             .missingStage, "target stage '\(target)' could not be found", file: file,
             hint: Suggestion.closest(to: target, among: names).map { "did you mean '\($0)'?" }
-                ?? (names.isEmpty ? "the Dockerfile names no stages (use FROM … AS name)" : "stages are \(names.joined(separator: ", "))"))
+                ?? (names.isEmpty
+                    ? "the Dockerfile names no stages (use FROM … AS name)"
+                    : "stages are \(names.joined(separator: ", "))"))
     }
 
     /// The stages `target` needs, in waves: every stage of a wave depends only on earlier waves.

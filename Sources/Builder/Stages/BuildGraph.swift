@@ -11,7 +11,9 @@ public struct BuildGraph: Sendable, Equatable {
     /// `--build-arg` names no ARG declared (Docker warns about these), sorted.
     public var unusedBuildArguments: [String]
 
-    public init(file: String, stages: [ResolvedStage], globalArguments: [String: String], unusedBuildArguments: [String]) {
+    public init(
+        file: String, stages: [ResolvedStage], globalArguments: [String: String], unusedBuildArguments: [String]
+    ) {
         self.file = file
         self.stages = stages
         self.globalArguments = globalArguments

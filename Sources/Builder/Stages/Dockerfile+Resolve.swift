@@ -210,7 +210,8 @@ struct StageResolver {
         for (instruction, isTrigger) in sequence {
             var step = ResolvedStep(
                 instruction: instruction, expanded: instruction,
-                triggeredBy: isTrigger ? earlierTriggerLine(instruction, in: earlier, base: base) ?? stage.from.line : nil)
+                triggeredBy: isTrigger
+                    ? earlierTriggerLine(instruction, in: earlier, base: base) ?? stage.from.line : nil)
             do {
                 step.expanded = try expand(instruction, variables: scope.variables)
             } catch {
@@ -259,7 +260,9 @@ struct StageResolver {
 
     /// Precedence: `--build-arg`, then the stage's default, then the global value (`ARG name`
     /// re-declared in a stage imports it).
-    mutating func declare(_ declaration: ArgumentDeclaration, in scope: inout Scope, global: [String: String], at instruction: Instruction) {
+    mutating func declare(
+        _ declaration: ArgumentDeclaration, in scope: inout Scope, global: [String: String], at instruction: Instruction
+    ) {
         let name = declaration.name
         if let override = buildArguments[name] {
             consumed.insert(name)
@@ -278,7 +281,8 @@ struct StageResolver {
         for (name, value) in scope.arguments where !scope.hasEnvironment(name) {
             entries.append(EnvironmentEntry(name, value, isBuildArgument: true))
         }
-        for name in Dockerfile.predefinedArguments.sorted() where !scope.hasArgument(name) && !scope.hasEnvironment(name) {
+        for name in Dockerfile.predefinedArguments.sorted()
+        where !scope.hasArgument(name) && !scope.hasEnvironment(name) {
             if let value = buildArguments[name] { entries.append(EnvironmentEntry(name, value, isBuildArgument: true)) }
         }
         return entries
@@ -305,7 +309,9 @@ struct StageResolver {
 
     /// False (and an error recorded) when `imageExists` says the reference names nothing.
     @discardableResult
-    mutating func checkImage(_ reference: String, usedBy user: String, stage: Stage, at instruction: Instruction) -> Bool {
+    mutating func checkImage(_ reference: String, usedBy user: String, stage: Stage, at instruction: Instruction)
+        -> Bool
+    {
         guard let imageExists, !imageExists(reference) else { return true }
         let hint: String
         if let index = stageIndices[reference.lowercased()] {
@@ -333,7 +339,9 @@ struct StageResolver {
         case .copy(let sources, let destination, let isJSON):
             result.arguments = .copy(sources: try sources.map(word), destination: try word(destination), isJSON: isJSON)
             result.flags = try instruction.flags.map { flag in
-                guard ["from", "chown", "chmod", "checksum"].contains(flag.name), let value = flag.value else { return flag }
+                guard ["from", "chown", "chmod", "checksum"].contains(flag.name), let value = flag.value else {
+                    return flag
+                }
                 return InstructionFlag(name: flag.name, value: try word(value))
             }
             for (position, heredoc) in instruction.heredocs.enumerated() where heredoc.expands {
@@ -366,7 +374,8 @@ struct StageResolver {
         case .ports(let words):
             let expanded = try words.flatMap { try expander.expandWords($0, environment: variables) }
             for port in expanded where ExposedPort(port) == nil {
-                throw BuilderError(.invalidArguments, "invalid port '\(port)'", hint: "write PORT, PORT/tcp or PORT/udp")
+                throw BuilderError(
+                    .invalidArguments, "invalid port '\(port)'", hint: "write PORT, PORT/tcp or PORT/udp")
             }
             result.arguments = .ports(expanded)
         case .value(let text):

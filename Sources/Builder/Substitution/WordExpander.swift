@@ -127,7 +127,9 @@ public struct WordExpander: Sendable {
                         guard !atEnd else {
                             throw Self.failure(
                                 "unexpected end of text while looking for the matching single quote",
-                                hint: "close the quote; in COPY, ADD and VOLUME shell form words split at spaces, use the JSON form for names with spaces")
+                                hint:
+                                    "close the quote; in COPY, ADD and VOLUME shell form words split at spaces, use the JSON form for names with spaces"
+                            )
                         }
                         let next = characters[position]
                         position += 1
@@ -160,7 +162,9 @@ public struct WordExpander: Sendable {
                 guard !atEnd else {
                     throw Self.failure(
                         "unexpected end of text while looking for the matching double quote",
-                        hint: "close the quote; in COPY, ADD and VOLUME shell form words split at spaces, use the JSON form for names with spaces")
+                        hint:
+                            "close the quote; in COPY, ADD and VOLUME shell form words split at spaces, use the JSON form for names with spaces"
+                    )
                 }
                 let character = characters[position]
                 position += 1
@@ -228,7 +232,9 @@ public struct WordExpander: Sendable {
             case "+": return isSet ? word : ""
             default:
                 guard isSet else {
-                    let reason = word.isEmpty ? (emptyIsUnset ? "is not allowed to be unset or empty" : "is not allowed to be unset") : word
+                    let reason =
+                        word.isEmpty
+                        ? (emptyIsUnset ? "is not allowed to be unset or empty" : "is not allowed to be unset") : word
                     throw Self.failure("\(name): \(reason)", hint: "set \(name) with ARG, ENV or --build-arg")
                 }
                 return value!
@@ -252,7 +258,8 @@ public struct WordExpander: Sendable {
                 return String(first)
             }
             var name = ""
-            while !atEnd, characters[position].isLetter || characters[position].isNumber || characters[position] == "_" {
+            while !atEnd, characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
+            {
                 name.append(characters[position])
                 position += 1
             }
