@@ -1,9 +1,9 @@
 /// The shape of each instruction's arguments, validated as Docker validates them.
 extension DockerfileParser {
-    mutating func parseArguments(_ text: Substring, of instruction: Instruction) -> Arguments? {
+    mutating func parseArguments(_ text: Substring, of instruction: Instruction) -> InstructionArguments? {
         let keyword = instruction.keyword
         let line = instruction.line
-        func fail(_ message: String, hint: String? = nil) -> Arguments? {
+        func fail(_ message: String, hint: String? = nil) -> InstructionArguments? {
             errors.append(error(.invalidArguments, message, line: line, hint: hint))
             return nil
         }
@@ -25,7 +25,7 @@ extension DockerfileParser {
             }
             return .from(image: words[0], stageName: name)
         case .run, .cmd, .entrypoint:
-            return command(text, line: line).map(Arguments.command)
+            return command(text, line: line).map(InstructionArguments.command)
         case .shell:
             guard case .strings(let words) = JSONStringArray.parse(text), !words.isEmpty else {
                 return fail("SHELL requires the arguments in JSON form", hint: Self.usage(keyword))
@@ -46,9 +46,9 @@ extension DockerfileParser {
             }
             return .copy(sources: Array(list.dropLast()), destination: list[list.count - 1], isJSON: isJSON)
         case .env:
-            return keyValues(text, keyword: keyword, line: line).map(Arguments.environment)
+            return keyValues(text, keyword: keyword, line: line).map(InstructionArguments.environment)
         case .label:
-            return keyValues(text, keyword: keyword, line: line).map(Arguments.labels)
+            return keyValues(text, keyword: keyword, line: line).map(InstructionArguments.labels)
         case .maintainer:
             return .labels([KeyValue("maintainer", String(text))])
         case .arg:
@@ -155,7 +155,7 @@ extension DockerfileParser {
         return pairs
     }
 
-    mutating func healthcheck(_ text: Substring, flags: [InstructionFlag], line: Int) -> Arguments? {
+    mutating func healthcheck(_ text: Substring, flags: [InstructionFlag], line: Int) -> InstructionArguments? {
         let type = text.prefix(while: { !$0.isWhitespace })
         let rest = text.dropFirst(type.count).drop(while: \.isWhitespace)
         switch type.uppercased() {

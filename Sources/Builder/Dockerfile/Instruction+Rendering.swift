@@ -16,7 +16,7 @@ extension Instruction: CustomStringConvertible {
     }
 }
 
-extension Arguments {
+extension InstructionArguments {
     var rendered: String {
         switch self {
         case .from(let image, let stageName):

@@ -11,13 +11,13 @@ public struct Instruction: Sendable, Equatable {
     public var original: String
     /// `--name[=value]` flags in the order written (`--mount` may repeat).
     public var flags: [InstructionFlag]
-    public var arguments: Arguments
+    public var arguments: InstructionArguments
     /// Heredocs opened on this line (`RUN <<EOF`, `COPY <<A <<B /dst/`), in order.
     public var heredocs: [Heredoc]
 
     public init(
         keyword: Keyword, lines: ClosedRange<Int>, original: String, flags: [InstructionFlag] = [],
-        arguments: Arguments, heredocs: [Heredoc] = []
+        arguments: InstructionArguments, heredocs: [Heredoc] = []
     ) {
         self.keyword = keyword
         self.lines = lines
@@ -92,7 +92,7 @@ public struct InstructionFlag: Sendable, Equatable {
 }
 
 /// The arguments of an instruction, shaped per keyword.
-public indirect enum Arguments: Sendable, Equatable {
+public indirect enum InstructionArguments: Sendable, Equatable {
     /// `FROM image [AS name]`; the stage name is lowercased as Docker does.
     case from(image: String, stageName: String?)
     /// RUN, CMD, ENTRYPOINT and SHELL (SHELL is always `.exec`).
@@ -111,7 +111,7 @@ public indirect enum Arguments: Sendable, Equatable {
     case value(String)
     /// VOLUME paths.
     case volumes([String], isJSON: Bool)
-    case healthcheck(Healthcheck)
+    case healthcheck(HealthcheckSpec)
     /// ONBUILD's trigger, recorded unexpanded.
     case onbuild(Instruction)
 }
@@ -145,7 +145,7 @@ public struct ArgumentDeclaration: Sendable, Equatable {
 }
 
 /// `HEALTHCHECK NONE` or `HEALTHCHECK [options] CMD …`.
-public enum Healthcheck: Sendable, Equatable {
+public enum HealthcheckSpec: Sendable, Equatable {
     case none
     case check(CommandForm, HealthcheckOptions)
 }
