@@ -7,8 +7,9 @@ struct Swiftstack: AsyncParsableCommand {
         abstract: "A daemonless, declarative multi-container orchestrator.",
         version: "0.1.0",
         subcommands: [
-            ImageCommand.self, RunCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self, StopCommand.self,
-            KillCommand.self, RmCommand.self, InspectCommand.self, MonitorCommand.self,
+            ConfigCommand.self, PlanCommand.self, ImageCommand.self, RunCommand.self, PsCommand.self,
+            LogsCommand.self, ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self,
+            InspectCommand.self, MonitorCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import Digest
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 @testable import Images
 
@@ -166,6 +167,29 @@ struct ImportTests {
         #expect(Files.exists(directory.path + "/images/snapshots/" + new.diffIDs[0].dropFirst(7) + "/rootfs/bin/busybox"))
     }
 
+    @Test func garbageCollectionKeepsWhatImagesUseAndDropsOrphans() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let tarball = directory.path + "/busybox.tar.gz"
+        _ = try BusyboxRootfs.write(to: tarball)
+        let root = directory.path + "/images"
+        let store = try ImageStore(root: root)
+        let image = try store.importRootfs(tarball: tarball, reference: "kept")
+        // What an import that crashed between writing content and tagging it leaves behind.
+        let orphan = String(repeating: "ab", count: 32)
+        try Files.write(root + "/blobs/sha256/" + orphan, "orphan")
+        mkdir(root + "/snapshots/" + orphan, 0o700)
+        mkdir(root + "/snapshots/" + orphan + "/rootfs", 0o755)
+
+        let collected = try store.collectGarbage()
+        #expect(collected.blobs == 1 && collected.snapshots == 1)
+        #expect(!Files.exists(root + "/blobs/sha256/" + orphan))
+        #expect(!Files.exists(root + "/snapshots/" + orphan))
+        #expect(try store.image("kept") == image)
+        #expect(try Files.read(try store.layerDirectories(of: image)[0] + "/bin/busybox") == (try Files.read("/bin/busybox")))
+        #expect(try store.collectGarbage() == (0, 0))
+    }
+
     @Test func openingTheStoreRemovesLeftoversOfCrashedWritesOnly() throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
@@ -199,5 +223,44 @@ extension ImageStore {
     func layerBlobPath(of image: Image) throws -> String {
         let manifest = try blobs.readJSON(OCIManifest.self, image.manifestDigest)
         return try blobs.path(of: manifest.layers[0].digest)
+    }
+}
+
+@Suite("Sharing a store")
+struct ConcurrencyTests {
+    @Test func parallelImportsIntoOneStoreAllLand() throws {
+        let directory = try TestDirectory("parallel")
+        defer { directory.remove() }
+        let tarball = directory.path + "/busybox.tar.gz"
+        _ = try BusyboxRootfs.write(to: tarball)
+        let root = directory.path + "/images"
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            do {
+                // Each worker opens its own store, as separate CLI processes would.
+                let store = try ImageStore(root: root)
+                _ = try store.importRootfs(tarball: tarball, reference: "parallel:\(worker)", config: ImageConfig(cmd: ["\(worker)"]))
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let store = try ImageStore(root: root)
+        let images = try store.list()
+        #expect(Set(images.flatMap(\.references)) == Set((0..<4).map { "parallel:\($0)" }))
+        #expect(TestDirectory.names(in: root + "/snapshots").count == 1)
+        #expect(TestDirectory.names(in: root + "/tmp").isEmpty)
+    }
+
+    @Test func relativeRootBecomesAbsolute() throws {
+        let directory = try TestDirectory("relative")
+        defer { directory.remove() }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let cwd = String(cString: getcwd(&buffer, buffer.count)!)
+        let upToRoot = String(repeating: "../", count: cwd.split(separator: "/").count)
+        let relative = upToRoot + directory.path.dropFirst() + "/images/"
+        let store = try ImageStore(root: relative)
+        #expect(store.root == cwd + "/" + relative.dropLast())
+        #expect(Files.exists(directory.path + "/images/index.json"))
     }
 }

@@ -138,27 +138,29 @@ final class LayerExtractor {
     private func openDirectory(_ path: ArchivePath, entryName: String, create: Bool) throws(ImageError) -> Int32 {
         if path.isRoot { return dup(rootFD) }
         switch ContainedOpen.open(path.cString, below: rootFD, flags: O_RDONLY | O_DIRECTORY) {
-        case .success(let fd): return fd
-        case .failure(let error) where error.code == ENOENT && create: break
-        case .failure(let error): throw containmentError(error.code, path: path, entryName: entryName)
+        case .opened(let fd): return fd
+        case .failed(let code) where code == ENOENT && create: break
+        case .failed(let code): throw containmentError(code, path: path, entryName: entryName)
         }
         var parentFD = dup(rootFD)
         for depth in 1...path.components.count {
             let prefix = ArchivePath(components: Array(path.components.prefix(depth)))
             var result = ContainedOpen.open(prefix.cString, below: rootFD, flags: O_RDONLY | O_DIRECTORY)
-            if case .failure(let error) = result, error.code == ENOENT {
+            if case .failed(let code) = result, code == ENOENT {
                 if mkdirat(parentFD, prefix.base.cName, 0o755) != 0 && errno != EEXIST {
                     let code = errno
                     close(parentFD)
                     throw ImageError(.io, "archive entry '\(entryName)': cannot create directory \(prefix.display): \(Errno.text(code))")
                 }
+                // mkdir obeyed the umask.
+                fchmodat(parentFD, prefix.base.cName, 0o755, 0)
                 directoryTimes.append((prefix, timespec(tv_sec: 0, tv_nsec: 0)))
                 result = ContainedOpen.open(prefix.cString, below: rootFD, flags: O_RDONLY | O_DIRECTORY)
             }
             close(parentFD)
             switch result {
-            case .success(let fd): parentFD = fd
-            case .failure(let error): throw containmentError(error.code, path: prefix, entryName: entryName)
+            case .opened(let fd): parentFD = fd
+            case .failed(let code): throw containmentError(code, path: prefix, entryName: entryName)
             }
         }
         return parentFD
@@ -348,11 +350,11 @@ final class LayerExtractor {
 
     private func applyDirectoryTimes() throws(ImageError) {
         for (path, time) in directoryTimes {
-            let opened: Result<Int32, Errno32> = path.isRoot
-                ? .success(dup(rootFD))
+            let opened: ContainedOpen.Outcome = path.isRoot
+                ? .opened(dup(rootFD))
                 : ContainedOpen.open(path.cString, below: rootFD, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
             // A later entry may have replaced the directory; its own time was set then.
-            guard case .success(let fd) = opened else { continue }
+            guard case .opened(let fd) = opened else { continue }
             var times = [Self.keepAccessTime, time]
             futimens(fd, &times)
             close(fd)

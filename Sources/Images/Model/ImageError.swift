@@ -19,9 +19,13 @@ public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
     public var code: Code
     public var message: String
 
-    public init(_ code: Code, _ message: String) {
+    public init(code: Code, message: String) {
         self.code = code
         self.message = message
+    }
+
+    init(_ code: Code, _ message: String) {
+        self.init(code: code, message: message)
     }
 
     public var description: String { message }

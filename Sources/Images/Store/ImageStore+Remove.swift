@@ -6,7 +6,7 @@ extension ImageStore {
     /// snapshots that no other image uses are deleted.
     ///
     /// The index is rewritten before anything is deleted, so a crash can leave unreferenced
-    /// blobs behind but never an image whose content is gone.
+    /// blobs behind (the next removal collects them) but never an image whose content is gone.
     public func remove(_ reference: String) throws(ImageError) {
         try StoreLock.withExclusive(lockPath) { () throws(ImageError) in
             var index = try readIndex()
@@ -19,37 +19,50 @@ extension ImageStore {
             }
             try writeIndex(index)
             if !index.manifests.contains(where: { $0.digest == digest }) {
-                try collect(manifestDigest: digest, remaining: index)
+                _ = try collectUnreferenced(index: index)
             }
         }
     }
 
-    /// Deletes what only the removed manifest used. Callers hold the store lock.
-    private func collect(manifestDigest: String, remaining index: OCIIndex) throws(ImageError) {
-        let manifest = try blobs.readJSON(OCIManifest.self, manifestDigest)
-        let configuration = try? blobs.readJSON(OCIImageConfiguration.self, manifest.config.digest)
-        var usedBlobs = Set<String>()
-        var usedChainIDs = Set<String>()
-        for digest in Set(index.manifests.map(\.digest)) {
-            let other = try blobs.readJSON(OCIManifest.self, digest)
-            usedBlobs.insert(digest)
-            usedBlobs.insert(other.config.digest)
-            usedBlobs.formUnion(other.layers.map(\.digest))
-            let otherConfiguration = try blobs.readJSON(OCIImageConfiguration.self, other.config.digest)
-            usedChainIDs.formUnion(try Self.chainIDs(otherConfiguration.rootfs.diffIDs))
-        }
-        for digest in [manifestDigest, manifest.config.digest] + manifest.layers.map(\.digest) where !usedBlobs.contains(digest) {
-            try blobs.remove(digest)
-        }
-        for chainID in try Self.chainIDs(configuration?.rootfs.diffIDs ?? []) where !usedChainIDs.contains(chainID) {
-            try removeSnapshot(chainID)
+    /// Deletes every blob and snapshot that no image in the index uses (left by removals or by
+    /// imports that crashed after writing content but before tagging it). Returns how many
+    /// blobs and snapshots went.
+    @discardableResult
+    public func collectGarbage() throws(ImageError) -> (blobs: Int, snapshots: Int) {
+        try StoreLock.withExclusive(lockPath) { () throws(ImageError) -> (blobs: Int, snapshots: Int) in
+            try collectUnreferenced(index: try readIndex())
         }
     }
 
+    /// Callers hold the store lock: imports write content and tag it under the same lock, so
+    /// nothing in flight is mistaken for garbage.
+    private func collectUnreferenced(index: OCIIndex) throws(ImageError) -> (blobs: Int, snapshots: Int) {
+        var usedBlobs = Set<String>()
+        var usedSnapshots = Set<String>()
+        for digest in Set(index.manifests.map(\.digest)) {
+            let manifest = try blobs.readJSON(OCIManifest.self, digest)
+            usedBlobs.insert(try BlobStore.hex(of: digest))
+            usedBlobs.insert(try BlobStore.hex(of: manifest.config.digest))
+            for layer in manifest.layers { usedBlobs.insert(try BlobStore.hex(of: layer.digest)) }
+            let configuration = try blobs.readJSON(OCIImageConfiguration.self, manifest.config.digest)
+            for chainID in try Self.chainIDs(configuration.rootfs.diffIDs) { usedSnapshots.insert(try BlobStore.hex(of: chainID)) }
+        }
+        var removedBlobs = 0
+        for name in try FileSystem.entries(ofDirectoryAt: blobs.directory) where !usedBlobs.contains(name) {
+            try FileSystem.removeTree(blobs.directory + "/" + name)
+            removedBlobs += 1
+        }
+        var removedSnapshots = 0
+        for name in try FileSystem.entries(ofDirectoryAt: snapshotsDirectory) where !usedSnapshots.contains(name) {
+            try removeSnapshot(named: name)
+            removedSnapshots += 1
+        }
+        return (removedBlobs, removedSnapshots)
+    }
+
     /// Moves the snapshot into `tmp/` first, so it disappears atomically, then deletes it.
-    private func removeSnapshot(_ chainID: String) throws(ImageError) {
-        let path = try snapshotPath(chainID)
-        guard FileSystem.exists(path) else { return }
+    private func removeSnapshot(named name: String) throws(ImageError) {
+        let path = snapshotsDirectory + "/" + name
         let trash = try temporary.makeDirectory(purpose: "remove")
         defer { trash.discard() }
         guard rename(path, trash.path + "/snapshot") == 0 else {

@@ -19,10 +19,20 @@ public struct ImageStore: Sendable {
     let indexPath: String
     let lockPath: String
 
-    /// Opens (creating if needed) the store at `root`, and removes leftovers of crashed writes.
+    /// Opens (creating if needed) the store at `root` (made absolute), and removes leftovers of crashed writes.
     public init(root: String) throws(ImageError) {
         guard !root.isEmpty else { throw ImageError(.invalidArgument, "the image store root must not be empty") }
-        let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        // Absolute, because snapshot paths end up in overlayfs mount options.
+        var root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        if !root.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            guard getcwd(&buffer, buffer.count) != nil else {
+                throw ImageError(.io, "cannot resolve the relative store root \(root): \(Errno.text(errno))")
+            }
+            let cwd = String(nulTerminated: buffer)
+            root = (cwd == "/" ? "" : cwd) + "/" + (root == "." ? "" : root)
+            if root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+        }
         self.root = root
         temporary = TemporaryArea(path: root + "/tmp", lockPath: root + "/tmp.lock")
         blobs = BlobStore(directory: root + "/blobs/sha256", temporary: temporary)

@@ -21,7 +21,7 @@ struct TemporaryArea: Sendable {
 
         deinit { close(fd) }
 
-        /// Removes the item (whatever is left of it) and drops the lock.
+        /// Removes the item (whatever is left of it); the lock goes with the item itself.
         func discard() {
             try? FileSystem.removeTree(path)
         }

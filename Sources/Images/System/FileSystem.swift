@@ -2,12 +2,15 @@ import Glibc
 
 /// Path-based file operations the store needs, each failing with an `ImageError` that names the path.
 enum FileSystem {
-    /// Creates `path` and its missing parents with `mode`.
+    /// Creates `path` and its missing parents with exactly `mode`, whatever the umask.
     static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(ImageError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
-            if mkdir(current, mode) != 0 && errno != EEXIST {
+            if mkdir(current, mode) == 0 {
+                // mkdir obeyed the umask; a layer root must be exactly `mode` (containers traverse it).
+                chmod(current, mode)
+            } else if errno != EEXIST {
                 throw ImageError(.io, "cannot create directory \(current): \(Errno.text(errno))")
             }
         }

@@ -6,21 +6,22 @@ import Glibc
 /// follows procfs magic links. Symbolic links that stay inside are followed.
 enum ContainedOpen {
     /// Opens `path` below `directoryFD`. Returns the descriptor or the errno.
-    static func open(_ path: [CChar], below directoryFD: Int32, flags: Int32, mode: mode_t = 0) -> Result<Int32, Errno32> {
+    static func open(_ path: [CChar], below directoryFD: Int32, flags: Int32, mode: mode_t = 0) -> Outcome {
         var attempts = 0
         while true {
             let fd = cshim_openat2(directoryFD, path, UInt64(UInt32(bitPattern: flags | O_CLOEXEC)), UInt64(mode),
                                    CSHIM_RESOLVE_BENEATH | CSHIM_RESOLVE_NO_MAGICLINKS)
-            if fd >= 0 { return .success(fd) }
+            if fd >= 0 { return .opened(fd) }
             let code = errno
             // The kernel answers EAGAIN when a concurrent rename might have let a walk escape; retry.
             if (code == EAGAIN || code == EINTR) && attempts < 16 { attempts += 1; continue }
-            return .failure(Errno32(code: code))
+            return .failed(errno: code)
         }
     }
-}
 
-/// An errno value as an `Error`, for `Result`.
-struct Errno32: Error, Equatable {
-    var code: Int32
+    /// A descriptor, or the errno that refused it.
+    enum Outcome {
+        case opened(Int32)
+        case failed(errno: Int32)
+    }
 }

@@ -10,7 +10,7 @@ struct ImageImportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The tarball, for example one made by mmdebstrap.")
+    @Argument(help: "The tarball, for example one made by mmdebstrap; - reads standard input.")
     var file: String
 
     @Argument(help: "The image reference, NAME[:TAG] (tag defaults to latest).")
@@ -19,7 +19,8 @@ struct ImageImportCommand: ParsableCommand {
     func run() throws {
         let store = try global.openImageStore()
         let image = try ImageCommandErrors.reporting { () throws(ImageError) in
-            try store.importRootfs(tarball: file, reference: reference, createdBy: "swiftstack image import \(file)")
+            try store.importRootfs(tarball: file == "-" ? "/dev/stdin" : file, reference: reference,
+                                   createdBy: "swiftstack image import \(file)")
         }
         print(image.id)
     }

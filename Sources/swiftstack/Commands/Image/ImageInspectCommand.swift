@@ -14,21 +14,44 @@ struct ImageInspectCommand: ParsableCommand {
     @Argument(help: "Images to inspect (NAME[:TAG], id or id prefix).")
     var images: [String]
 
+    /// One image in `docker image inspect`'s shape and key names.
     struct Details: Encodable {
-        var Id: String
-        var RepoTags: [String]
-        var RepoDigests: [String]
-        var Created: String
-        var Architecture: String
-        var Os: String
-        var Size: Int64
-        var Config: ImageConfig
-        var RootFS: RootFS
-        var ManifestDigest: String
+        var id: String
+        var repoTags: [String]
+        var repoDigests: [String] = []
+        var created: String
+        var architecture: String
+        var os: String
+        var size: Int64
+        var config: ImageConfig
+        var rootFS: RootFS
+        var manifestDigest: String
+
+        init(_ image: Image) {
+            id = image.id
+            repoTags = image.references
+            created = image.created
+            architecture = image.architecture
+            os = image.os
+            size = image.size
+            config = image.config
+            rootFS = RootFS(layers: image.diffIDs)
+            manifestDigest = image.manifestDigest
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id", repoTags = "RepoTags", repoDigests = "RepoDigests", created = "Created"
+            case architecture = "Architecture", os = "Os", size = "Size", config = "Config", rootFS = "RootFS"
+            case manifestDigest = "ManifestDigest"
+        }
 
         struct RootFS: Encodable {
-            var `Type` = "layers"
-            var Layers: [String]
+            var type = "layers"
+            var layers: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case type = "Type", layers = "Layers"
+            }
         }
     }
 
@@ -42,11 +65,7 @@ struct ImageInspectCommand: ParsableCommand {
         var failure: ImageError?
         for name in images {
             do throws(ImageError) {
-                let image = try store.image(name)
-                details.append(Details(
-                    Id: image.id, RepoTags: image.references, RepoDigests: [], Created: image.created,
-                    Architecture: image.architecture, Os: image.os, Size: image.size, Config: image.config,
-                    RootFS: .init(Layers: image.diffIDs), ManifestDigest: image.manifestDigest))
+                details.append(Details(try store.image(name)))
             } catch {
                 failure = failure ?? error
             }

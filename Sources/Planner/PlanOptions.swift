@@ -1,0 +1,24 @@
+/// Flags of `up` that change the plan (Compose's names).
+public struct PlanOptions: Sendable, Equatable {
+    /// `--force-recreate`: replace every container even when its config is unchanged.
+    public var forceRecreate: Bool
+    /// `--no-recreate`: never replace an existing container, whatever changed.
+    public var noRecreate: Bool
+    /// `--build`: build every image that has a `build:` section.
+    public var build: Bool
+    /// `--no-build`: never build; a missing image is an error.
+    public var noBuild: Bool
+    /// `--remove-orphans`: remove containers of services no longer in the file.
+    public var removeOrphans: Bool
+
+    public init(
+        forceRecreate: Bool = false, noRecreate: Bool = false, build: Bool = false,
+        noBuild: Bool = false, removeOrphans: Bool = false
+    ) {
+        self.forceRecreate = forceRecreate
+        self.noRecreate = noRecreate
+        self.build = build
+        self.noBuild = noBuild
+        self.removeOrphans = removeOrphans
+    }
+}
