@@ -51,21 +51,26 @@ struct ContainerProcessTests {
         try "top\n".write(toFile: top + "/only-top", atomically: true, encoding: .utf8)
         try "base\n".write(toFile: box.rootfs + "/etc/motd", atomically: true, encoding: .utf8)
         // Lowest first: the busybox base, then the top layer.
-        let result = try box.run(box.spec(["sh", "-c", "cat /etc/motd /only-top"]) { $0.lowerDirectories = [box.rootfs, top] })
+        let result = try box.run(
+            box.spec(["sh", "-c", "cat /etc/motd /only-top"]) { $0.lowerDirectories = [box.rootfs, top] })
         #expect(result.stdout == "from the top layer\ntop\n", "\(result.stderr)")
     }
 
     @Test func environmentWorkdirAndUserAreApplied() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
-        let result = try box.run("id -u; id -g; id -G; pwd; echo $GREETING $HOME; echo > probe && ls -n probe | tr -s ' ' | cut -d' ' -f3") {
+        let result = try box.run(
+            "id -u; id -g; id -G; pwd; echo $GREETING $HOME; echo > probe && ls -n probe | tr -s ' ' | cut -d' ' -f3"
+        ) {
             $0.environment = ["GREETING=hello"]
             $0.workingDirectory = "/work/dir"
             $0.user = "app"
         }
         // cut is not an applet here: the last command may fail, which does not matter.
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(Array(lines.prefix(5)) == ["1000", "1000", "1000 50", "/work/dir", "hello /home/app"], "\(result.stdout) \(result.stderr)")
+        #expect(
+            Array(lines.prefix(5)) == ["1000", "1000", "1000 50", "/work/dir", "hello /home/app"],
+            "\(result.stdout) \(result.stderr)")
     }
 
     @Test func numericUserAndGroup() throws {
@@ -117,8 +122,10 @@ struct ContainerProcessTests {
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
         let result = try box.run("echo line-from-container >> /var/log/app/app.log; echo x > /config/y; echo ro=$?") {
-            $0.mounts = [Mount(kind: .bind, source: logs, target: "/var/log/app"),
-                         Mount(kind: .bind, source: config, target: "/config", readOnly: true)]
+            $0.mounts = [
+                Mount(kind: .bind, source: logs, target: "/var/log/app"),
+                Mount(kind: .bind, source: config, target: "/config", readOnly: true),
+            ]
         }
         #expect(result.exitCode == 0)
         #expect(readText(logs + "/app.log") == "line-from-container\n")
@@ -129,7 +136,8 @@ struct ContainerProcessTests {
     @Test func maskedPathsReadOnlyPathsAndDefaultCapabilities() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
-        let result = try box.run("""
+        let result = try box.run(
+            """
             grep -E '^Cap(Eff|Prm|Bnd|Inh|Amb)' /proc/self/status; wc -c < /proc/kcore; ls /sys/firmware | wc -l
             echo 1 > /proc/sys/kernel/panic_on_oops; echo sysrc=$?; grep NoNewPrivs /proc/self/status
             """)
@@ -159,7 +167,8 @@ struct ContainerProcessTests {
     @Test func capAddAllGivesWhatTheHostHas() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
-        let ours = (readText("/proc/self/status") ?? "").split(separator: "\n").first { $0.hasPrefix("CapBnd:") }?
+        let ours =
+            (readText("/proc/self/status") ?? "").split(separator: "\n").first { $0.hasPrefix("CapBnd:") }?
             .split(separator: "\t").last.map(String.init) ?? ""
         let result = try box.run("grep CapEff /proc/self/status") { $0.capAdd = ["ALL"] }
         #expect(result.stdout == "CapEff:\t\(ours)\n", "\(result.stdout) \(result.stderr)")
@@ -168,9 +177,14 @@ struct ContainerProcessTests {
     @Test func devicesAndPseudoFilesystems() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
-        let result = try box.run("ls /dev; head -c 4 /dev/zero | wc -c; readlink /dev/ptmx; grep -c devpts /proc/mounts; cat /etc/hostname") { $0.hostname = "devbox" }
+        let result = try box.run(
+            "ls /dev; head -c 4 /dev/zero | wc -c; readlink /dev/ptmx; grep -c devpts /proc/mounts; cat /etc/hostname"
+        ) { $0.hostname = "devbox" }
         let out = result.stdout
-        for name in ["null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "fd", "stdin", "stdout", "stderr"] {
+        for name in [
+            "null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "fd", "stdin", "stdout",
+            "stderr",
+        ] {
             #expect(out.split(separator: "\n").contains(Substring(name)), "missing /dev/\(name): \(out)")
         }
         #expect(out.contains("pts/ptmx"))

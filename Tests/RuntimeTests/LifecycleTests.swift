@@ -46,7 +46,9 @@ struct LifecycleTests {
         let box = try Sandbox()
         defer { box.cleanup() }
         // The subshell's sleep is orphaned to PID 1; under init it is reaped, not left a zombie.
-        let result = try box.run("(sleep 0.1 &); sleep 0.6; echo pid=$$; ps -o stat | grep -c Z; exit 7") { $0.useInit = true }
+        let result = try box.run("(sleep 0.1 &); sleep 0.6; echo pid=$$; ps -o stat | grep -c Z; exit 7") {
+            $0.useInit = true
+        }
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first != "pid=1", "the command should not be PID 1 under init")
         #expect(lines.last == "0", "zombies left: \(result.stdout)")
@@ -56,9 +58,10 @@ struct LifecycleTests {
     @Test func memoryLimitOOMKillsAndIsReported() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
-        let result = try box.run(box.spec(["dd", "if=/dev/zero", "of=/dev/null", "bs=96M", "count=1"]) {
-            $0.limits.memoryBytes = 16 << 20
-        })
+        let result = try box.run(
+            box.spec(["dd", "if=/dev/zero", "of=/dev/null", "bs=96M", "count=1"]) {
+                $0.limits.memoryBytes = 16 << 20
+            })
         #expect(result.state.oomKilled)
         #expect(result.exitCode == 137)
         let normal = try box.run(box.spec(["true"]) { $0.limits.memoryBytes = 16 << 20 })
@@ -84,7 +87,9 @@ struct LifecycleTests {
         // The first process sits in the container's cgroup in every controller.
         let membership = readText("/proc/\(owned.pid)/cgroup") ?? ""
         let ours = membership.split(separator: "\n").filter { line in
-            let controllers = line.split(separator: ":", omittingEmptySubsequences: false).dropFirst().first?.split(separator: ",") ?? []
+            let controllers =
+                line.split(separator: ":", omittingEmptySubsequences: false).dropFirst().first?.split(separator: ",")
+                ?? []
             return controllers.contains("memory") || controllers.contains("cpu") || controllers.contains("pids")
         }
         #expect(ours.count == 3 && ours.allSatisfy { $0.hasSuffix("/swiftstack/\(spec.id)") }, "\(membership)")
@@ -99,9 +104,14 @@ struct LifecycleTests {
         let owned = try OwnedContainer(box: box, spec: spec)
         let upper = try box.runtime.container(spec.id).upperDirectory
         #expect(eventually { FileManager.default.fileExists(atPath: upper + "/marker") })
-        let (code, out) = try execCapture(box, spec.id, ExecSpec(
-            command: ["sh", "-c", "cat /marker; ps -o pid,comm | grep -c sleep; cat /proc/1/cmdline | tr '\\0' ' '; echo; echo $FROM_CONTAINER $EXTRA; id -u; pwd; exit 5"],
-            environment: ["EXTRA=2"], user: "app", workingDirectory: "/srv"))
+        let (code, out) = try execCapture(
+            box, spec.id,
+            ExecSpec(
+                command: [
+                    "sh", "-c",
+                    "cat /marker; ps -o pid,comm | grep -c sleep; cat /proc/1/cmdline | tr '\\0' ' '; echo; echo $FROM_CONTAINER $EXTRA; id -u; pwd; exit 5",
+                ],
+                environment: ["EXTRA=2"], user: "app", workingDirectory: "/srv"))
         let lines = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(code == 5, "\(out)")
         // busybox sh execs its last command: PID 1 is the container's `sleep`.
@@ -121,7 +131,7 @@ struct LifecycleTests {
         let container = try box.runtime.container(spec.id)
         #expect(container.state.status == .exited)
         let entries = ContainerLogReader.read(path: container.logPath).entries
-        #expect(entries.map(\.log) .sorted() == ["err-line\n", "out-line\n", "partial"])
+        #expect(entries.map(\.log).sorted() == ["err-line\n", "out-line\n", "partial"])
         #expect(entries.first { $0.log == "err-line\n" }?.stream == .stderr)
         #expect(entries.allSatisfy { $0.time.hasSuffix("Z") && $0.time.count == 30 })
     }
@@ -133,7 +143,10 @@ struct LifecycleTests {
         // that sees that EOF may quit before sending.
         let server = box.spec(["sh", "-c", "sleep 2 | nc -l -p 7777"])
         let owned = try OwnedContainer(box: box, spec: server)
-        let client = box.spec(["sh", "-c", "netstat -ltn | grep -c ':7777 '; for i in $(seq 50); do echo hello-join | nc 127.0.0.1 7777 && exit 0; sleep 0.1; done; exit 1"]) {
+        let client = box.spec([
+            "sh", "-c",
+            "netstat -ltn | grep -c ':7777 '; for i in $(seq 50); do echo hello-join | nc 127.0.0.1 7777 && exit 0; sleep 0.1; done; exit 1",
+        ]) {
             $0.network = .container(server.id)
         }
         let result = try box.run(client)
@@ -146,7 +159,9 @@ struct LifecycleTests {
         }
         let serverContainer = try box.runtime.container(server.id)
         let serverLog = ContainerLogReader.read(path: serverContainer.logPath).entries.map(\.log).joined()
-        #expect(serverLog.contains("hello-join"), "server: \(serverContainer.state) client: \(result.stdout) \(result.stderr)")
+        #expect(
+            serverLog.contains("hello-join"),
+            "server: \(serverContainer.state) client: \(result.stdout) \(result.stderr)")
     }
 
     @Test func deleteLeavesNothingBehind() throws {
@@ -155,7 +170,10 @@ struct LifecycleTests {
         let spec = box.spec(["sleep", "100"]) { $0.limits = ResourceLimits(memoryBytes: 32 << 20, cpus: 1, pids: 50) }
         let owned = try OwnedContainer(box: box, spec: spec)
         let container = try box.runtime.container(spec.id)
-        let cgroups = ["memory", "cpu", "pids"].map { "/sys/fs/cgroup/\($0)/swiftstack/\(spec.id)" } + ["/sys/fs/cgroup/swiftstack/\(spec.id)"]
+        let cgroups =
+            ["memory", "cpu", "pids"].map { "/sys/fs/cgroup/\($0)/swiftstack/\(spec.id)" } + [
+                "/sys/fs/cgroup/swiftstack/\(spec.id)"
+            ]
         #expect(cgroups.contains { FileManager.default.fileExists(atPath: $0) })
         #expect(throws: RuntimeError.self) { try box.runtime.delete(spec.id) }
         try box.runtime.delete(spec.id, force: true)
@@ -164,7 +182,8 @@ struct LifecycleTests {
         #expect(!(readText("/proc/mounts") ?? "").contains(spec.id))
         #expect(cgroups.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
         #expect(!FileManager.default.fileExists(atPath: container.directory))
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: box.runtime.root + "/containers")) ?? []).isEmpty)
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(atPath: box.runtime.root + "/containers")) ?? []).isEmpty)
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: box.runtime.root + "/names")) ?? []).isEmpty)
         #expect(throws: RuntimeError.self) { try box.runtime.container(spec.name) }
     }
@@ -229,7 +248,10 @@ struct BadInputTests {
         let box = try Sandbox()
         defer { box.cleanup() }
         let error = #expect(throws: RuntimeError.self) {
-            try box.run(box.spec(["true"]) { $0.mounts = [Mount(kind: .bind, source: box.directory + "/absent", target: "/data")] })
+            try box.run(
+                box.spec(["true"]) {
+                    $0.mounts = [Mount(kind: .bind, source: box.directory + "/absent", target: "/data")]
+                })
         }
         #expect(error?.code == .mountSourceMissing)
         #expect(error?.message.contains("absent") == true)

@@ -38,7 +38,8 @@ struct Cgroup {
         }
         for dir in directories {
             do { try makeDirectories(dir) } catch {
-                throw RuntimeError(.cgroup, "cannot create cgroup \(dir): \(error); is the cgroup filesystem mounted read-write?")
+                throw RuntimeError(
+                    .cgroup, "cannot create cgroup \(dir): \(error); is the cgroup filesystem mounted read-write?")
             }
         }
         do {
@@ -111,7 +112,9 @@ struct Cgroup {
                 }
             }
             if !busy { return }
-            if attempt == 99 { throw RuntimeError(.cgroup, "cgroup \(directories[0]) stays busy: processes \(left) did not exit") }
+            if attempt == 99 {
+                throw RuntimeError(.cgroup, "cgroup \(directories[0]) stays busy: processes \(left) did not exit")
+            }
             usleep(10_000)
         }
     }

@@ -25,7 +25,10 @@ extension ContainerRuntime {
     public func start(_ nameOrID: String, io: ProcessIO, onTerminal: ((Int32) -> Void)? = nil) throws -> Int32 {
         var container = try container(nameOrID)
         guard container.state.status == .created else {
-            throw RuntimeError(.invalidState, "container \(container.name) is \(container.state.status.rawValue); only a created container can start (run a new one instead)")
+            throw RuntimeError(
+                .invalidState,
+                "container \(container.name) is \(container.state.status.rawValue); only a created container can start (run a new one instead)"
+            )
         }
         let spec = container.spec
         let user = try UserDatabase(layers: spec.lowerDirectories).resolve(spec.user)
@@ -36,7 +39,8 @@ extension ContainerRuntime {
         if case .container(let otherID) = spec.network {
             let other = try self.container(otherID)
             guard let process = other.liveProcess else {
-                throw RuntimeError(.invalidState, "cannot join the network of container \(other.name): it is not running")
+                throw RuntimeError(
+                    .invalidState, "cannot join the network of container \(other.name): it is not running")
             }
             joinFD = open("/proc/\(process.pid)/ns/net", O_RDONLY | O_CLOEXEC)
             if joinFD < 0 || !process.isAlive {
@@ -127,7 +131,8 @@ extension ContainerRuntime {
                 var status: Int32 = 0
                 _ = cshim_waitpid(pid, &status, 0)
                 try? cgroup.remove()
-                throw RuntimeError(.startFailed, "container \(container.name): the pseudo-terminal never arrived from the container")
+                throw RuntimeError(
+                    .startFailed, "container \(container.name): the pseudo-terminal never arrived from the container")
             }
             onTerminal(master)
         }
@@ -149,7 +154,12 @@ extension ContainerRuntime {
         var index: [String: Int] = [:]
         func set(_ entry: String) {
             let key = String(entry.prefix { $0 != "=" })
-            if let at = index[key] { entries[at] = entry } else { index[key] = entries.count; entries.append(entry) }
+            if let at = index[key] {
+                entries[at] = entry
+            } else {
+                index[key] = entries.count
+                entries.append(entry)
+            }
         }
         set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
         set("HOSTNAME=\(spec.hostname)")
@@ -160,9 +170,11 @@ extension ContainerRuntime {
         return entries
     }
 
-    func processStruct(arena: CStringArena, argv: [String], env: [String], workdir: String,
-                       user: ResolvedUser, capabilities: UInt64, io: ProcessIO, tty: Bool,
-                       useInit: Bool, limits: ResourceLimits, consoleSocket: Int32) -> cshim_process {
+    func processStruct(
+        arena: CStringArena, argv: [String], env: [String], workdir: String,
+        user: ResolvedUser, capabilities: UInt64, io: ProcessIO, tty: Bool,
+        useInit: Bool, limits: ResourceLimits, consoleSocket: Int32
+    ) -> cshim_process {
         var p = cshim_process()
         p.argv = arena.array(argv)
         p.envp = arena.array(env)
@@ -191,7 +203,8 @@ extension ContainerRuntime {
     /// lowerdir lists the TOP layer first: reverse our lowest-first list.
     func overlayOptions(of container: Container) -> String {
         let lower = container.spec.lowerDirectories.reversed().map(escapeOverlayPath).joined(separator: ":")
-        return "lowerdir=\(lower),upperdir=\(escapeOverlayPath(container.upperDirectory)),workdir=\(escapeOverlayPath(container.workDirectory))"
+        return
+            "lowerdir=\(lower),upperdir=\(escapeOverlayPath(container.upperDirectory)),workdir=\(escapeOverlayPath(container.workDirectory))"
     }
 
     private func escapeOverlayPath(_ path: String) -> String {
@@ -202,15 +215,24 @@ extension ContainerRuntime {
     /// System files first (/etc/hosts, /etc/hostname, /etc/resolv.conf), then the user's mounts.
     func prepareMounts(of container: Container) throws -> [PreparedMount] {
         var result: [PreparedMount] = [
-            PreparedMount(kind: CSHIM_MOUNT_BIND_FILE, source: container.hostsPath, target: "/etc/hosts", data: nil, readOnly: false, refuseFinalSymlink: false),
-            PreparedMount(kind: CSHIM_MOUNT_BIND_FILE, source: container.hostnamePath, target: "/etc/hostname", data: nil, readOnly: false, refuseFinalSymlink: false),
-            PreparedMount(kind: CSHIM_MOUNT_BIND_FILE, source: container.resolvConfPath, target: "/etc/resolv.conf", data: nil, readOnly: false, refuseFinalSymlink: false),
+            PreparedMount(
+                kind: CSHIM_MOUNT_BIND_FILE, source: container.hostsPath, target: "/etc/hosts", data: nil,
+                readOnly: false, refuseFinalSymlink: false),
+            PreparedMount(
+                kind: CSHIM_MOUNT_BIND_FILE, source: container.hostnamePath, target: "/etc/hostname", data: nil,
+                readOnly: false, refuseFinalSymlink: false),
+            PreparedMount(
+                kind: CSHIM_MOUNT_BIND_FILE, source: container.resolvConfPath, target: "/etc/resolv.conf", data: nil,
+                readOnly: false, refuseFinalSymlink: false),
         ]
         for mount in container.spec.mounts {
             switch mount.kind {
             case .tmpfs:
                 let options = mount.options.isEmpty ? "mode=1777" : mount.options
-                result.append(PreparedMount(kind: CSHIM_MOUNT_TMPFS, source: nil, target: mount.target, data: options, readOnly: mount.readOnly, refuseFinalSymlink: true))
+                result.append(
+                    PreparedMount(
+                        kind: CSHIM_MOUNT_TMPFS, source: nil, target: mount.target, data: options,
+                        readOnly: mount.readOnly, refuseFinalSymlink: true))
             case .bind, .volume:
                 var source = mount.source
                 if mount.kind == .volume {
@@ -219,10 +241,15 @@ extension ContainerRuntime {
                 }
                 var st = stat()
                 guard stat(source, &st) == 0 else {
-                    throw RuntimeError(.mountSourceMissing, "bind mount source \(source) does not exist on the host; create it first or fix the path")
+                    throw RuntimeError(
+                        .mountSourceMissing,
+                        "bind mount source \(source) does not exist on the host; create it first or fix the path")
                 }
                 let isDir = (st.st_mode & S_IFMT) == S_IFDIR
-                result.append(PreparedMount(kind: isDir ? CSHIM_MOUNT_BIND_DIR : CSHIM_MOUNT_BIND_FILE, source: source, target: mount.target, data: nil, readOnly: mount.readOnly, refuseFinalSymlink: true))
+                result.append(
+                    PreparedMount(
+                        kind: isDir ? CSHIM_MOUNT_BIND_DIR : CSHIM_MOUNT_BIND_FILE, source: source,
+                        target: mount.target, data: nil, readOnly: mount.readOnly, refuseFinalSymlink: true))
             }
         }
         return result
@@ -250,20 +277,31 @@ extension ContainerRuntime {
         if failure.step == Int32(CSHIM_STEP_EXEC.rawValue) {
             let command = container.spec.command.first ?? ""
             if failure.error == ENOENT {
-                return RuntimeError(.commandNotFound, "container \(name): executable '\(command)' not found in the image (searched PATH): \(reason)")
+                return RuntimeError(
+                    .commandNotFound,
+                    "container \(name): executable '\(command)' not found in the image (searched PATH): \(reason)")
             }
-            return RuntimeError(.commandNotInvokable, "container \(name): cannot run '\(command)': \(reason); check that it is an executable file for this machine")
+            return RuntimeError(
+                .commandNotInvokable,
+                "container \(name): cannot run '\(command)': \(reason); check that it is an executable file for this machine"
+            )
         }
         if failure.step == Int32(CSHIM_STEP_MOUNT.rawValue) || failure.step == Int32(CSHIM_STEP_MOUNT_TARGET.rawValue),
-           failure.index >= 0, Int(failure.index) < mounts.count {
+            failure.index >= 0, Int(failure.index) < mounts.count
+        {
             let mount = mounts[Int(failure.index)]
-            let hint = failure.error == ELOOP
+            let hint =
+                failure.error == ELOOP
                 ? "the target is a symlink in the image; mount onto the real path instead"
                 : "check the source and the target path"
-            return RuntimeError(.startFailed, "container \(name): \(step) \(mount.source ?? "tmpfs") on \(mount.target): \(reason); \(hint)")
+            return RuntimeError(
+                .startFailed,
+                "container \(name): \(step) \(mount.source ?? "tmpfs") on \(mount.target): \(reason); \(hint)")
         }
         if failure.step == Int32(CSHIM_STEP_WORKDIR.rawValue) {
-            return RuntimeError(.startFailed, "container \(name): cannot use working directory \(container.spec.workingDirectory): \(reason)")
+            return RuntimeError(
+                .startFailed,
+                "container \(name): cannot use working directory \(container.spec.workingDirectory): \(reason)")
         }
         return RuntimeError(.startFailed, "container \(name): \(step) failed: \(reason)")
     }
@@ -307,8 +345,9 @@ struct PreparedMount {
     var refuseFinalSymlink: Bool
 
     func toC(_ arena: CStringArena) -> cshim_mount {
-        cshim_mount(kind: Int32(kind.rawValue), source: arena.optionalString(source), target: arena.string(target),
-                    data: arena.optionalString(data), readonly: readOnly ? 1 : 0,
-                    refuse_final_symlink: refuseFinalSymlink ? 1 : 0)
+        cshim_mount(
+            kind: Int32(kind.rawValue), source: arena.optionalString(source), target: arena.string(target),
+            data: arena.optionalString(data), readonly: readOnly ? 1 : 0,
+            refuse_final_symlink: refuseFinalSymlink ? 1 : 0)
     }
 }

@@ -12,7 +12,8 @@ extension ContainerRuntime {
         var container = try store.load(store.resolve(nameOrID))
         let cgroup = Cgroup(id: container.id)
         if reaped == pid {
-            container.state.exitCode = cshim_wifexited(status) != 0
+            container.state.exitCode =
+                cshim_wifexited(status) != 0
                 ? cshim_wexitstatus(status) : 128 + cshim_wtermsig(status)
         }
         container.state.oomKilled = cgroup.oomKilled()
@@ -126,7 +127,10 @@ extension ContainerRuntime {
             let container = try refreshed(store.load(id))
             if container.state.status != .running { return container.state }
             if monotonicMilliseconds() > deadline {
-                throw RuntimeError(.invalidState, "container \(container.name) did not finish exiting within \(seconds)s; its owner (pid \(container.state.ownerPid ?? 0)) may be stuck")
+                throw RuntimeError(
+                    .invalidState,
+                    "container \(container.name) did not finish exiting within \(seconds)s; its owner (pid \(container.state.ownerPid ?? 0)) may be stuck"
+                )
             }
             usleep(5_000)
         }

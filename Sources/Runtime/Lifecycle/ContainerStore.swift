@@ -15,7 +15,10 @@ struct ContainerStore {
         try makeDirectories(namesDirectory, mode: 0o700)
         if symlink(id, namesDirectory + "/" + name) != 0 {
             if errno == EEXIST {
-                throw RuntimeError(.alreadyExists, "the container name '\(name)' is already in use; remove that container (swiftstack rm -f \(name)) or choose another --name")
+                throw RuntimeError(
+                    .alreadyExists,
+                    "the container name '\(name)' is already in use; remove that container (swiftstack rm -f \(name)) or choose another --name"
+                )
             }
             throw systemError("reserve name", namesDirectory + "/" + name)
         }
@@ -33,7 +36,9 @@ struct ContainerStore {
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: namesDirectory + "/" + nameOrID) {
             return target
         }
-        if !nameOrID.isEmpty, !nameOrID.contains("/"), fileExists(directory(of: nameOrID) + "/config.json") { return nameOrID }
+        if !nameOrID.isEmpty, !nameOrID.contains("/"), fileExists(directory(of: nameOrID) + "/config.json") {
+            return nameOrID
+        }
         let ids = allIDs().filter { $0.hasPrefix(nameOrID) }
         if ids.count == 1, nameOrID.count >= 3 { return ids[0] }
         throw RuntimeError(.notFound, "no such container: \(nameOrID) (see swiftstack ps -a)")
@@ -49,8 +54,10 @@ struct ContainerStore {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {
-            let spec = try decoder.decode(ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
-            let state = try decoder.decode(ContainerState.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/state.json")))
+            let spec = try decoder.decode(
+                ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
+            let state = try decoder.decode(
+                ContainerState.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/state.json")))
             return Container(spec: spec, state: state, directory: dir)
         } catch {
             throw RuntimeError(.notFound, "container \(id) has no readable state in \(dir): \(error)")

@@ -38,7 +38,10 @@ public enum Capabilities {
         for name in add where name.uppercased() != "ALL" {
             let capability = try bit(name)
             guard available & capability != 0 else {
-                throw RuntimeError(.invalidArgument, "cannot add capability \(name): swiftstack itself does not hold it on this host (see CapBnd in /proc/self/status)")
+                throw RuntimeError(
+                    .invalidArgument,
+                    "cannot add capability \(name): swiftstack itself does not hold it on this host (see CapBnd in /proc/self/status)"
+                )
             }
             mask |= capability
         }

@@ -81,8 +81,10 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
 
     /// Docker's combination of an image's ENTRYPOINT and CMD with the command line's arguments:
     /// arguments replace CMD; `entrypointOverride` replaces ENTRYPOINT (and then CMD is dropped).
-    public static func combine(entrypoint: [String], cmd: [String], arguments: [String],
-                               entrypointOverride: [String]? = nil) -> [String] {
+    public static func combine(
+        entrypoint: [String], cmd: [String], arguments: [String],
+        entrypointOverride: [String]? = nil
+    ) -> [String] {
         if let entrypointOverride {
             return entrypointOverride + arguments
         }
@@ -126,13 +128,16 @@ public struct Mount: Codable, Sendable, Equatable {
             switch parts[2] {
             case "ro": readOnly = true
             case "rw", "": readOnly = false
-            default: throw RuntimeError(.invalidArgument, "invalid volume '\(text)': unknown option '\(parts[2])' (use ro or rw)")
+            default:
+                throw RuntimeError(
+                    .invalidArgument, "invalid volume '\(text)': unknown option '\(parts[2])' (use ro or rw)")
             }
         }
         guard parts[1].hasPrefix("/") else {
             throw RuntimeError(.invalidArgument, "invalid volume '\(text)': the target must be an absolute path")
         }
-        return Mount(kind: parts[0].hasPrefix("/") ? .bind : .volume, source: parts[0], target: parts[1], readOnly: readOnly)
+        return Mount(
+            kind: parts[0].hasPrefix("/") ? .bind : .volume, source: parts[0], target: parts[1], readOnly: readOnly)
     }
 }
 
@@ -165,14 +170,18 @@ public struct ResourceLimits: Codable, Sendable, Equatable {
     /// Parses Docker's memory sizes: "64m", "1g", "512k", "1048576", "100b".
     public static func parseBytes(_ text: String) throws -> Int64 {
         let lower = text.lowercased()
-        let units: [(String, Int64)] = [("kb", 1 << 10), ("mb", 1 << 20), ("gb", 1 << 30), ("k", 1 << 10),
-                                        ("m", 1 << 20), ("g", 1 << 30), ("b", 1)]
+        let units: [(String, Int64)] = [
+            ("kb", 1 << 10), ("mb", 1 << 20), ("gb", 1 << 30), ("k", 1 << 10),
+            ("m", 1 << 20), ("g", 1 << 30), ("b", 1),
+        ]
         for (suffix, factor) in units where lower.hasSuffix(suffix) {
             if let value = Double(lower.dropLast(suffix.count)), value > 0 { return Int64(value * Double(factor)) }
             break
         }
         if let value = Int64(lower), value > 0 { return value }
-        throw RuntimeError(.invalidArgument, "invalid memory size '\(text)': use a number with an optional unit (b, k, m, g), e.g. 64m")
+        throw RuntimeError(
+            .invalidArgument, "invalid memory size '\(text)': use a number with an optional unit (b, k, m, g), e.g. 64m"
+        )
     }
 }
 
@@ -187,8 +196,10 @@ public struct ExecSpec: Sendable {
     public var workingDirectory: String?
     public var tty: Bool
 
-    public init(command: [String], environment: [String] = [], user: String? = nil,
-                workingDirectory: String? = nil, tty: Bool = false) {
+    public init(
+        command: [String], environment: [String] = [], user: String? = nil,
+        workingDirectory: String? = nil, tty: Bool = false
+    ) {
         self.command = command
         self.environment = environment
         self.user = user

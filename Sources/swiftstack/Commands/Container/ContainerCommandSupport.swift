@@ -48,7 +48,8 @@ enum SignalName {
         var key = text.uppercased()
         if key.hasPrefix("SIG") { key.removeFirst(3) }
         guard let value = table[key] else {
-            throw RuntimeError(.invalidArgument, "unknown signal '\(text)': use a name such as TERM, KILL, HUP or a number")
+            throw RuntimeError(
+                .invalidArgument, "unknown signal '\(text)': use a name such as TERM, KILL, HUP or a number")
         }
         return value
     }
@@ -67,7 +68,6 @@ enum SignalForwarding {
         }
     }
 }
-
 
 /// Parsing helpers shared by run and exec.
 enum ContainerOptionParsing {

@@ -18,12 +18,13 @@ struct PsCommand: ParsableCommand {
         }
         let containers = global.containerRuntime.list().filter { all || $0.isRunning }
         if quiet {
-            containers.forEach { print(String($0.id.prefix(12))) }
+            for container in containers { print(String(container.id.prefix(12))) }
             return
         }
         if format == "json" {
             for container in containers {
-                let data = try ContainerDescription.jsonEncoder(pretty: false).encode(ContainerDescription.Summary(container))
+                let data = try ContainerDescription.jsonEncoder(pretty: false).encode(
+                    ContainerDescription.Summary(container))
                 print(String(decoding: data, as: UTF8.self))
             }
             return
@@ -31,10 +32,13 @@ struct PsCommand: ParsableCommand {
         let rows = containers.map { c -> [String] in
             let command = c.spec.command.joined(separator: " ")
             let shown = command.count > 20 ? String(command.prefix(19)) + "…" : command
-            return [String(c.id.prefix(12)), c.spec.image, "\"\(shown)\"", ContainerDescription.ago(c.state.createdAt),
-                    ContainerDescription.status(c), c.name]
+            return [
+                String(c.id.prefix(12)), c.spec.image, "\"\(shown)\"", ContainerDescription.ago(c.state.createdAt),
+                ContainerDescription.status(c), c.name,
+            ]
         }
-        ContainerDescription.printTable(header: ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"], rows: rows)
+        ContainerDescription.printTable(
+            header: ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"], rows: rows)
     }
 }
 
@@ -43,7 +47,8 @@ enum ContainerDescription {
     static func jsonEncoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
@@ -104,10 +109,13 @@ enum ContainerDescription {
             var StartedAt: Date?, FinishedAt: Date?, Error: String?
         }
         struct ConfigInfo: Encodable {
-            var Hostname: String, User: String, Env: [String], Cmd: [String], WorkingDir: String, Tty: Bool, Image: String
+            var Hostname: String, User: String, Env: [String], Cmd: [String], WorkingDir: String, Tty: Bool,
+                Image: String
             var StopSignal: Int32, StopTimeout: Int
         }
-        struct MountInfo: Encodable { var `Type`: String, Source: String, Destination: String, RW: Bool, Options: String }
+        struct MountInfo: Encodable {
+            var `Type`: String, Source: String, Destination: String, RW: Bool, Options: String
+        }
         struct HostConfigInfo: Encodable {
             var NetworkMode: String, Memory: Int64, NanoCpus: Int64, PidsLimit: Int?, ReadonlyRootfs: Bool
             var CapAdd: [String], CapDrop: [String], Init: Bool, AutoRemove: Bool
@@ -125,24 +133,31 @@ enum ContainerDescription {
             Path = s.command.first ?? ""
             Args = Array(s.command.dropFirst())
             let running = c.isRunning
-            State = StateInfo(Status: running ? "running" : (c.state.status == .running ? "exited" : c.state.status.rawValue),
-                              Running: running, Pid: running ? (c.state.pid ?? 0) : 0, ExitCode: c.state.exitCode,
-                              OOMKilled: c.state.oomKilled, StartedAt: c.state.startedAt, FinishedAt: c.state.finishedAt,
-                              Error: c.state.error)
-            Config = ConfigInfo(Hostname: s.hostname, User: s.user, Env: s.environment, Cmd: s.command,
-                                WorkingDir: s.workingDirectory, Tty: s.tty, Image: s.image, StopSignal: s.stopSignal,
-                                StopTimeout: s.stopTimeoutSeconds)
-            Mounts = s.mounts.map { MountInfo(Type: $0.kind.rawValue, Source: $0.source, Destination: $0.target, RW: !$0.readOnly, Options: $0.options) }
+            State = StateInfo(
+                Status: running ? "running" : (c.state.status == .running ? "exited" : c.state.status.rawValue),
+                Running: running, Pid: running ? (c.state.pid ?? 0) : 0, ExitCode: c.state.exitCode,
+                OOMKilled: c.state.oomKilled, StartedAt: c.state.startedAt, FinishedAt: c.state.finishedAt,
+                Error: c.state.error)
+            Config = ConfigInfo(
+                Hostname: s.hostname, User: s.user, Env: s.environment, Cmd: s.command,
+                WorkingDir: s.workingDirectory, Tty: s.tty, Image: s.image, StopSignal: s.stopSignal,
+                StopTimeout: s.stopTimeoutSeconds)
+            Mounts = s.mounts.map {
+                MountInfo(
+                    Type: $0.kind.rawValue, Source: $0.source, Destination: $0.target, RW: !$0.readOnly,
+                    Options: $0.options)
+            }
             let network: String
             switch s.network {
             case .isolated: network = "none"
             case .host: network = "host"
             case .container(let id): network = "container:\(id)"
             }
-            HostConfig = HostConfigInfo(NetworkMode: network, Memory: s.limits.memoryBytes ?? 0,
-                                        NanoCpus: Int64((s.limits.cpus ?? 0) * 1e9), PidsLimit: s.limits.pids,
-                                        ReadonlyRootfs: s.readOnlyRootfs, CapAdd: s.capAdd, CapDrop: s.capDrop,
-                                        Init: s.useInit, AutoRemove: s.autoRemove)
+            HostConfig = HostConfigInfo(
+                NetworkMode: network, Memory: s.limits.memoryBytes ?? 0,
+                NanoCpus: Int64((s.limits.cpus ?? 0) * 1e9), PidsLimit: s.limits.pids,
+                ReadonlyRootfs: s.readOnlyRootfs, CapAdd: s.capAdd, CapDrop: s.capDrop,
+                Init: s.useInit, AutoRemove: s.autoRemove)
             LogPath = c.logPath
             UpperDir = c.upperDirectory
             LowerDirs = s.lowerDirectories

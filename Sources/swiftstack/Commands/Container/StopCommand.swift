@@ -6,7 +6,9 @@ struct StopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop running containers.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.short, .customLong("time")], help: "Seconds to wait before SIGKILL (default: the container's, 10).") var time: Int?
+    @Option(
+        name: [.short, .customLong("time")], help: "Seconds to wait before SIGKILL (default: the container's, 10).")
+    var time: Int?
     @Argument(help: "Container names or ids.") var names: [String]
 
     func run() throws {
@@ -26,10 +28,12 @@ struct StopCommand: ParsableCommand {
 
 /// `swiftstack kill [-s SIG] NAME…`.
 struct KillCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal to running containers.")
+    static let configuration = CommandConfiguration(
+        commandName: "kill", abstract: "Send a signal to running containers.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.short, .customLong("signal")], help: "Signal name or number (default KILL).") var signal: String = "KILL"
+    @Option(name: [.short, .customLong("signal")], help: "Signal name or number (default KILL).") var signal: String =
+        "KILL"
     @Argument(help: "Container names or ids.") var names: [String]
 
     func run() throws {
