@@ -23,12 +23,11 @@ struct MonitorCommand: ParsableCommand {
         let report: Int32 = 3
         do {
             _ = try global.containerRuntime.runOwned(id, echo: false, stdin: nil, rawTerminal: false) { _ in
-                _ = "OK\n".withCString { write(report, $0, strlen($0)) }
+                _ = MonitorReport.success.withCString { write(report, $0, strlen($0)) }
                 close(report)
             }
         } catch let error as RuntimeError {
-            let line = "ERR \(error.exitCode) \(error.message)\n"
-            _ = line.withCString { write(report, $0, strlen($0)) }
+            _ = MonitorReport.failure(error).withCString { write(report, $0, strlen($0)) }
             throw ExitCode(error.exitCode)
         }
     }

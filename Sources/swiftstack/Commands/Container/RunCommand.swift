@@ -129,43 +129,15 @@ struct RunCommand: ParsableCommand {
     }
 
     /// `run -d`: a detached monitor (`swiftstack _monitor ID`) becomes the container's parent; we
-    /// wait only until it reports that the container started (or why it did not).
+    /// return once it reports that the command started (or why it did not, with Docker's code).
     func startMonitor(_ spec: ContainerSpec) throws {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw RuntimeError(.system, "pipe: \(String(cString: strerror(errno)))") }
-        let arguments = ["swiftstack", "_monitor", "--root", global.stateRoot, spec.id]
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         do {
-            _ = try DetachedProcess.spawn(
-                executable: DetachedProcess.selfExecutable, arguments: arguments, keepFD: fds[1])
-        } catch {
-            close(fds[0])
-            close(fds[1])
-            try? global.containerRuntime.delete(spec.id, force: true)
-            throw error
+            try global.containerRuntime.startDetached(spec.id)
+        } catch let error as RuntimeError {
+            // The monitor never ran: nothing else will ever settle the container.
+            if error.code == .system { try? global.containerRuntime.delete(spec.id, force: true) }
+            ContainerCommandErrors.report(error.message)
+            throw ExitCode(error.exitCode)
         }
-        close(fds[1])
-        var report = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(fds[0], &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            report.append(contentsOf: buffer[0..<n])
-        }
-        close(fds[0])
-        let text = String(decoding: report, as: UTF8.self)
-        if text.hasPrefix("OK") { return }
-        if text.hasPrefix("ERR ") {
-            let body = text.dropFirst(4)
-            let code = Int32(body.prefix { $0 != " " }) ?? 125
-            let message = body.drop { $0 != " " }.dropFirst().trimmingCharacters(in: .newlines)
-            ContainerCommandErrors.report(message)
-            throw ExitCode(code)
-        }
-        throw RuntimeError(
-            .startFailed,
-            "the container monitor exited without reporting; see \(global.stateRoot)/containers/\(spec.id)")
     }
 }
