@@ -302,3 +302,38 @@ struct BadInputTests {
         try box.runtime.delete(first.id)
     }
 }
+
+@Suite("Hooks for the orchestrator and the network layer")
+struct OrchestrationHookTests {
+    @Test func joinsANamespaceGivenByPathAndKeepsLabels() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let holder = box.spec(["sh", "-c", "sleep 2 | nc -l -p 8080"])
+        let owned = try OwnedContainer(box: box, spec: holder)
+        let spec = box.spec(["sh", "-c", "netstat -ltn | grep -c ':8080 '"]) {
+            $0.network = .namespace("/proc/\(owned.pid)/ns/net")
+            $0.labels = ["swiftstack.project": "demo"]
+        }
+        let result = try box.run(spec)
+        #expect(result.stdout == "1\n", "\(result.stdout) \(result.stderr)")
+        #expect(try box.runtime.container(spec.id).spec.labels == ["swiftstack.project": "demo"])
+        try? box.runtime.kill(holder.id, signal: SIGKILL)
+        _ = owned.waitForExit()
+    }
+
+    @Test func updateChangesTheLimitsOfARunningContainer() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let spec = box.spec(["sleep", "100"]) { $0.limits = ResourceLimits(memoryBytes: 32 << 20, pids: 10) }
+        let owned = try OwnedContainer(box: box, spec: spec)
+        try box.runtime.update(spec.id, limits: ResourceLimits(memoryBytes: 64 << 20, pids: 20))
+        let v1 = readText("/sys/fs/cgroup/memory/swiftstack/\(spec.id)/memory.limit_in_bytes")
+        let v2 = readText("/sys/fs/cgroup/swiftstack/\(spec.id)/memory.max")
+        #expect((v1 ?? v2) == "\(64 << 20)\n")
+        #expect(
+            (readText("/sys/fs/cgroup/pids/swiftstack/\(spec.id)/pids.max")
+                ?? readText("/sys/fs/cgroup/swiftstack/\(spec.id)/pids.max")) == "20\n")
+        try box.runtime.kill(spec.id, signal: SIGKILL)
+        _ = owned.waitForExit()
+    }
+}

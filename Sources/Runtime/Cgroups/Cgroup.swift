@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// The cgroup(s) of one container: `<mount>/swiftstack/<id>` in each v1 controller this runtime
@@ -48,9 +49,16 @@ struct Cgroup {
                     try writeKernelFile(directory("memory") + "/memory.max", String(memory))
                     try? writeKernelFile(directory("memory") + "/memory.swap.max", "0")
                 } else {
+                    // memsw (memory+swap) must stay >= the memory limit: raise it first when the
+                    // limit grows, lower it last when it shrinks. Without it the kernel swaps
+                    // instead of enforcing the limit.
+                    let memsw = directory("memory") + "/memory.memsw.limit_in_bytes"
+                    let current = readSmallFile(memsw).flatMap {
+                        Int64($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                    }
+                    if let current, current < memory { try? writeKernelFile(memsw, String(memory)) }
                     try writeKernelFile(directory("memory") + "/memory.limit_in_bytes", String(memory))
-                    // Without this the kernel swaps instead of enforcing the limit.
-                    try? writeKernelFile(directory("memory") + "/memory.memsw.limit_in_bytes", String(memory))
+                    try? writeKernelFile(memsw, String(memory))
                 }
             }
             if let cpus = limits.cpus {

@@ -47,6 +47,10 @@ extension ContainerRuntime {
                 throw systemError("open network namespace of container \(other.name)", "/proc/\(process.pid)/ns/net")
             }
         }
+        if case .namespace(let path) = spec.network {
+            joinFD = open(path, O_RDONLY | O_CLOEXEC)
+            if joinFD < 0 { throw systemError("open the network namespace of \(spec.name)", path) }
+        }
         defer { if joinFD >= 0 { close(joinFD) } }
 
         let cgroup = Cgroup(id: spec.id)
@@ -75,7 +79,7 @@ extension ContainerRuntime {
         switch spec.network {
         case .isolated: c.net_mode = Int32(CSHIM_NET_NEW.rawValue)
         case .host: c.net_mode = Int32(CSHIM_NET_HOST.rawValue)
-        case .container: c.net_mode = Int32(CSHIM_NET_JOIN.rawValue)
+        case .container, .namespace: c.net_mode = Int32(CSHIM_NET_JOIN.rawValue)
         }
         c.join_netns_fd = joinFD
         c.hostname = spec.network == .host ? nil : arena.string(spec.hostname)

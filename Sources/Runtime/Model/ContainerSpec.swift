@@ -36,6 +36,9 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     public var extraHosts: [String]
     /// Name servers for /etc/resolv.conf; empty copies the host's file.
     public var dnsServers: [String]
+    /// Free-form metadata, as Docker's labels; the orchestrator records project, service,
+    /// replica number and config hash here, so ownership survives with the container itself.
+    public var labels: [String: String]
 
     public init(
         id: String = ContainerSpec.newID(), name: String = "", image: String = "",
@@ -44,7 +47,8 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
         mounts: [Mount] = [], network: NetworkMode = .isolated, limits: ResourceLimits = .init(),
         capAdd: [String] = [], capDrop: [String] = [], readOnlyRootfs: Bool = false,
         useInit: Bool = false, tty: Bool = false, stopSignal: Int32 = 15, stopTimeoutSeconds: Int = 10,
-        autoRemove: Bool = false, extraHosts: [String] = [], dnsServers: [String] = []
+        autoRemove: Bool = false, extraHosts: [String] = [], dnsServers: [String] = [],
+        labels: [String: String] = [:]
     ) {
         self.id = id
         self.name = name.isEmpty ? String(id.prefix(12)) : name
@@ -68,6 +72,7 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
         self.autoRemove = autoRemove
         self.extraHosts = extraHosts
         self.dnsServers = dnsServers
+        self.labels = labels
     }
 
     /// A fresh random 64-hex-digit id.
@@ -149,6 +154,9 @@ public enum NetworkMode: Codable, Sendable, Equatable {
     case host
     /// Another container's namespace (`container:NAME`), by the id of that container.
     case container(String)
+    /// A namespace prepared by the network layer and pinned at this path (a bind-mounted
+    /// `/proc/PID/ns/net`), so its veth and address exist before the container's first process.
+    case namespace(String)
 }
 
 /// cgroup limits; nil means unlimited.

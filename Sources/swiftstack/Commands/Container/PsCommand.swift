@@ -152,6 +152,7 @@ enum ContainerDescription {
             case .isolated: network = "none"
             case .host: network = "host"
             case .container(let id): network = "container:\(id)"
+            case .namespace: network = "bridge"
             }
             HostConfig = HostConfigInfo(
                 NetworkMode: network, Memory: s.limits.memoryBytes ?? 0,
