@@ -133,6 +133,27 @@ struct ContainerProcessTests {
         #expect(!FileManager.default.fileExists(atPath: config + "/y"))
     }
 
+    @Test func namedVolumesPersistAcrossContainers() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let volume = "data-" + String(box.spec([]).id.prefix(8))
+        let first = try box.run("echo kept > /data/file") {
+            $0.mounts = [Mount(kind: .volume, source: volume, target: "/data")]
+        }
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        let second = try box.run("cat /data/file") {
+            $0.mounts = [Mount(kind: .volume, source: volume, target: "/data")]
+        }
+        #expect(second.stdout == "kept\n")
+        #expect(readText(box.runtime.root + "/volumes/\(volume)/_data/file") == "kept\n")
+        let path = box.directory + "/volume-by-path"
+        let third = try box.run("echo by-path > /v/file") {
+            $0.mounts = [Mount(kind: .volume, source: path, target: "/v")]
+        }
+        #expect(third.exitCode == 0)
+        #expect(readText(path + "/file") == "by-path\n")
+    }
+
     @Test func maskedPathsReadOnlyPathsAndDefaultCapabilities() throws {
         let box = try Sandbox()
         defer { box.cleanup() }

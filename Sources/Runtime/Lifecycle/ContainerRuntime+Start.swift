@@ -240,7 +240,13 @@ extension ContainerRuntime {
             case .bind, .volume:
                 var source = mount.source
                 if mount.kind == .volume {
-                    source = root + "/volumes/" + mount.source + "/_data"
+                    // A path (the orchestrator's volume directory) or a bare name (`-v NAME:/dst`).
+                    if !source.hasPrefix("/") {
+                        guard !source.contains("/"), source != "..", source != "." else {
+                            throw RuntimeError(.invalidArgument, "invalid volume name '\(source)'")
+                        }
+                        source = root + "/volumes/" + source + "/_data"
+                    }
                     try makeDirectories(source)
                 }
                 var st = stat()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything needed to create one container. Persisted as `config.json` in its directory.
 public struct ContainerSpec: Codable, Sendable, Equatable {
     /// Unique id (hex); names the directory, the cgroups and the log.
@@ -102,7 +104,8 @@ public struct Mount: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         /// A host path (file or directory).
         case bind
-        /// A named volume: a host directory swiftstack manages (source is its path).
+        /// A named volume: a host directory swiftstack manages, created when missing. `source` is
+        /// its path, or a bare name for `<stateRoot>/volumes/<name>/_data`.
         case volume
         case tmpfs
     }
@@ -141,8 +144,13 @@ public struct Mount: Codable, Sendable, Equatable {
         guard parts[1].hasPrefix("/") else {
             throw RuntimeError(.invalidArgument, "invalid volume '\(text)': the target must be an absolute path")
         }
+        var source = parts[0]
+        if source == "." || source.hasPrefix("./") || source.hasPrefix("../") {
+            // A relative host path is a bind mount of that path below the current directory.
+            source = FileManager.default.currentDirectoryPath + "/" + source
+        }
         return Mount(
-            kind: parts[0].hasPrefix("/") ? .bind : .volume, source: parts[0], target: parts[1], readOnly: readOnly)
+            kind: source.hasPrefix("/") ? .bind : .volume, source: source, target: parts[1], readOnly: readOnly)
     }
 }
 
