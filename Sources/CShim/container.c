@@ -65,7 +65,16 @@ static int resolve_target(int rootfd, const struct cshim_mount *m) {
         }
         close(pfd);
     }
-    if (m->kind == CSHIM_MOUNT_BIND_FILE) return open_in_root(rootfd, m->target, O_PATH | O_CLOEXEC, 0);
+    if (m->kind == CSHIM_MOUNT_BIND_FILE) {
+        int fd = open_in_root(rootfd, m->target, O_PATH | O_CLOEXEC, 0);
+        if (fd >= 0 || errno != ENOENT) return fd;
+        // A dangling symlink (an image's /etc/resolv.conf → ../run/…): create its target, which
+        // RESOLVE_IN_ROOT keeps inside the root, then mount there.
+        int created = open_in_root(rootfd, m->target, O_CREAT | O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+        if (created < 0) return -1;
+        close(created);
+        return open_in_root(rootfd, m->target, O_PATH | O_CLOEXEC, 0);
+    }
     return cshim_mkdir_in_root(rootfd, m->target);
 }
 

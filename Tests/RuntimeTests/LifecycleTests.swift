@@ -279,6 +279,18 @@ struct BadInputTests {
         #expect(!(readText("/proc/mounts") ?? "").contains(" /etc/\(probe) "))
     }
 
+    @Test func danglingResolvConfSymlinkStaysInsideTheRoot() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        try FileManager.default.createDirectory(atPath: box.rootfs + "/run/resolve", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: box.rootfs + "/etc/resolv.conf", withDestinationPath: "/run/resolve/stub-resolv.conf")
+        let result = try box.run("cat /etc/resolv.conf > /dev/null && echo ok")
+        #expect(result.stdout == "ok\n", "\(result.stderr)")
+        // The layer is untouched: the file was created in the container's upper directory.
+        #expect(!FileManager.default.fileExists(atPath: box.rootfs + "/run/resolve/stub-resolv.conf"))
+    }
+
     @Test func missingLayerAndEmptyCommand() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
