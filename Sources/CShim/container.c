@@ -211,6 +211,38 @@ static int loopback_up(void) {
     return rc;
 }
 
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#define CSHIM_FSCONFIG_SET_STRING 1
+#define CSHIM_FSCONFIG_CMD_CREATE 6
+
+/// overlayfs through the new mount API: one fsconfig call per lower directory, no length limit.
+static int mount_overlay_by_parts(const struct cshim_container *c) {
+    int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+    if (fs < 0) return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && c->overlay_lower_dirs[i]; i++)
+        rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_SET_STRING, "lowerdir+", c->overlay_lower_dirs[i], 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_SET_STRING, "upperdir", c->overlay_upper_dir, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_SET_STRING, "workdir", c->overlay_work_dir, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+    int mnt = rc == 0 ? (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0) : -1;
+    if (mnt >= 0) rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, c->rootfs, MOVE_MOUNT_F_EMPTY_PATH);
+    else rc = -1;
+    int e = errno;
+    if (mnt >= 0) close(mnt);
+    close(fs);
+    errno = e;
+    return rc;
+}
+
 __attribute__((noreturn)) static void container_main(const struct cshim_container *c) {
     int efd = c->error_fd;
     close(c->parent_error_fd);
@@ -234,9 +266,10 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     umask(0);
 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) cshim_fail(efd, CSHIM_STEP_PROPAGATION, errno, -1);
-    int rc = c->overlay_options
-        ? mount("overlay", c->rootfs, "overlay", 0, c->overlay_options)
-        : mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL);
+    int rc;
+    if (c->overlay_options) rc = mount("overlay", c->rootfs, "overlay", 0, c->overlay_options);
+    else if (c->overlay_lower_dirs) rc = mount_overlay_by_parts(c);
+    else rc = mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL);
     if (rc < 0) cshim_fail(efd, CSHIM_STEP_ROOTFS, errno, -1);
     int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) cshim_fail(efd, CSHIM_STEP_ROOTFS, errno, -2);

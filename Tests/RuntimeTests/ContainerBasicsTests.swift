@@ -56,6 +56,21 @@ struct ContainerProcessTests {
         #expect(result.stdout == "from the top layer\ntop\n", "\(result.stderr)")
     }
 
+    @Test func manyLayersBeyondOnePageOfMountOptions() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        var layers = [box.rootfs]
+        for index in 0..<60 {
+            // Long paths: 60 of them overflow the 4 KiB option string of mount(2).
+            let layer = box.directory + "/layer-" + String(repeating: "x", count: 80) + "-\(index)"
+            try FileManager.default.createDirectory(atPath: layer, withIntermediateDirectories: true)
+            try "\(index)\n".write(toFile: layer + "/which", atomically: true, encoding: .utf8)
+            layers.append(layer)
+        }
+        let result = try box.run(box.spec(["cat", "/which"]) { $0.lowerDirectories = layers })
+        #expect(result.stdout == "59\n", "\(result.stderr)")
+    }
+
     @Test func environmentWorkdirAndUserAreApplied() throws {
         let box = try Sandbox()
         defer { box.cleanup() }

@@ -71,6 +71,12 @@ struct cshim_container {
     struct cshim_process process;
     const char *rootfs;          ///< host directory that becomes "/" (mount point for the overlay)
     const char *overlay_options; ///< "lowerdir=…,upperdir=…,workdir=…"; NULL: bind `rootfs` itself
+    /// The same overlay as separate paths (lower dirs TOP first, NULL-terminated), used through
+    /// fsopen/fsconfig("lowerdir+") when `overlay_options` is NULL and these are set: many layers
+    /// overflow mount(2)'s one-page option string.
+    const char *const *overlay_lower_dirs;
+    const char *overlay_upper_dir;
+    const char *overlay_work_dir;
     int net_mode;                ///< enum cshim_net_mode
     int join_netns_fd;           ///< for CSHIM_NET_JOIN
     const char *hostname;        ///< NULL keeps the default

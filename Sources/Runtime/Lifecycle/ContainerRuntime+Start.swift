@@ -75,7 +75,14 @@ extension ContainerRuntime {
             workdir: spec.workingDirectory, user: user, capabilities: capabilities, io: io,
             tty: spec.tty, useInit: spec.useInit, limits: spec.limits, consoleSocket: console?.childEnd ?? -1)
         c.rootfs = arena.string(container.rootfsMountPoint)
-        c.overlay_options = arena.string(overlayOptions(of: container))
+        let options = overlayOptions(of: container)
+        if options.utf8.count < 4000 {
+            c.overlay_options = arena.string(options)
+        } else {
+            c.overlay_lower_dirs = arena.array(container.spec.lowerDirectories.reversed())
+            c.overlay_upper_dir = arena.string(container.upperDirectory)
+            c.overlay_work_dir = arena.string(container.workDirectory)
+        }
         switch spec.network {
         case .isolated: c.net_mode = Int32(CSHIM_NET_NEW.rawValue)
         case .host: c.net_mode = Int32(CSHIM_NET_HOST.rawValue)
