@@ -2,19 +2,6 @@ import CShim
 import Foundation
 import Glibc
 
-/// The file descriptors a container's (or exec's) process gets as stdin, stdout and stderr.
-public struct ProcessIO: Sendable {
-    public var stdin: Int32
-    public var stdout: Int32
-    public var stderr: Int32
-
-    public init(stdin: Int32, stdout: Int32, stderr: Int32) {
-        self.stdin = stdin
-        self.stdout = stdout
-        self.stderr = stderr
-    }
-}
-
 extension ContainerRuntime {
     /// Starts a created container with the given stdio; the caller becomes its parent and must
     /// call `waitForExit(_:pid:)`. Returns the host pid of the container's first process.
@@ -321,50 +308,5 @@ extension ContainerRuntime {
                 "container \(name): cannot use working directory \(container.spec.workingDirectory): \(reason)")
         }
         return RuntimeError(.startFailed, "container \(name): \(step) failed: \(reason)")
-    }
-}
-
-/// The unix socket pair over which the child sends the master of the pty it opened.
-final class ConsoleChannel {
-    private var fds: [Int32] = [-1, -1]
-
-    init() throws {
-        if cshim_socketpair_cloexec(&fds) != 0 { throw systemError("socketpair for the console") }
-    }
-
-    var childEnd: Int32 { fds[1] }
-
-    func closeChildEnd() {
-        if fds[1] >= 0 { close(fds[1]) }
-        fds[1] = -1
-    }
-
-    func closeParentEnd() {
-        if fds[0] >= 0 { close(fds[0]) }
-        fds[0] = -1
-    }
-
-    func receiveMaster() -> Int32 { cshim_recv_fd(fds[0]) }
-
-    deinit {
-        closeChildEnd()
-        closeParentEnd()
-    }
-}
-
-/// A mount ready for the C child.
-struct PreparedMount {
-    var kind: cshim_mount_kind
-    var source: String?
-    var target: String
-    var data: String?
-    var readOnly: Bool
-    var refuseFinalSymlink: Bool
-
-    func toC(_ arena: CStringArena) -> cshim_mount {
-        cshim_mount(
-            kind: Int32(kind.rawValue), source: arena.optionalString(source), target: arena.string(target),
-            data: arena.optionalString(data), readonly: readOnly ? 1 : 0,
-            refuse_final_symlink: refuseFinalSymlink ? 1 : 0)
     }
 }

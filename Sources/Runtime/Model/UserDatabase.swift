@@ -1,13 +1,5 @@
 import Glibc
 
-/// A user resolved from an image's /etc/passwd and /etc/group.
-public struct ResolvedUser: Sendable, Equatable {
-    public var uid: UInt32
-    public var gid: UInt32
-    public var supplementaryGroups: [UInt32]
-    public var home: String
-}
-
 /// Reads /etc/passwd and /etc/group from a root filesystem given as overlay layers (the top-most
 /// layer that has the file wins), and resolves Docker's `user[:group]` strings against them.
 struct UserDatabase {
