@@ -4,11 +4,6 @@ import Glibc
 import Images
 import Runtime
 
-extension GlobalOptions {
-    /// The container runtime over the state root.
-    var containerRuntime: ContainerRuntime { ContainerRuntime(root: stateRoot) }
-}
-
 /// How container commands report failures: "swiftstack: error: …" on stderr and an exit status
 /// (125 for `run`/`exec` when swiftstack itself failed, as Docker; 126/127 when the command could
 /// not be invoked / was not found; 1 for the management commands).
