@@ -12,6 +12,8 @@
 #include <string.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -249,12 +251,14 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     close(c->parent_go_fd);
     // Into the cgroup before anything else: nothing of the container runs outside its limits.
     cshim_join_cgroups(c->cgroup_files, efd);
-    // The parent may prepare more (network) while we wait for its go.
-    char byte;
-    ssize_t r;
-    do { r = read(c->go_fd, &byte, 1); } while (r < 0 && errno == EINTR);
-    if (r != 1) cshim_fail(efd, CSHIM_STEP_WAIT_GO, r < 0 ? errno : EPIPE, -1);
-    close(c->go_fd);
+    // With a go pipe, the parent may prepare more (network) while we wait for its byte.
+    if (c->go_fd >= 0) {
+        char byte;
+        ssize_t r;
+        do { r = read(c->go_fd, &byte, 1); } while (r < 0 && errno == EINTR);
+        if (r != 1) cshim_fail(efd, CSHIM_STEP_WAIT_GO, r < 0 ? errno : EPIPE, -1);
+        close(c->go_fd);
+    }
     // Now that we sit in our cgroup, it becomes the root of our cgroup namespace.
     if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL) cshim_fail(efd, CSHIM_STEP_SETNS, errno, 1);
     if (c->net_mode == CSHIM_NET_JOIN) {
@@ -309,9 +313,35 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     cshim_finish_and_exec(&c->process, efd);
 }
 
+static int container_entry(void *arg) {
+    container_main(arg);
+}
+
 pid_t cshim_spawn_container(const struct cshim_container *c) {
     unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
     if (c->net_mode == CSHIM_NET_NEW) flags |= CLONE_NEWNET;
+    if (c->go_fd < 0 && !c->process.use_init) {
+        // posix_spawn's way: share the memory and suspend this thread until the child execs or
+        // exits (CLONE_VM | CLONE_VFORK), so no page table is copied and no page faults in as
+        // copy-on-write. The child runs on its own stack, touches nothing but it, and starts
+        // with every signal blocked so that no handler of ours runs in it; it resets them all
+        // before execve. (With init, PID 1 never execs: it takes the fork-like path below.)
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        size_t size = 256 * 1024;
+        void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        pid_t pid = -1;
+        int e = errno;
+        if (stack != MAP_FAILED) {
+            pid = clone(container_entry, (char *)stack + size, (int)(flags | CLONE_VM | CLONE_VFORK), (void *)c);
+            e = errno;
+            munmap(stack, size);
+        }
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        errno = e;
+        return pid;
+    }
     // Fork-like clone (no CLONE_VM): the child gets its own copy of `c` and of the strings in it.
     pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
     if (pid == 0) container_main(c);

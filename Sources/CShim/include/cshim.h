@@ -84,7 +84,9 @@ struct cshim_container {
     const struct cshim_mount *mounts;
     int nmounts;
     int error_fd;                ///< write end, O_CLOEXEC: failures; EOF means exec succeeded
-    int go_fd;                   ///< read end: the child waits for one byte (cgroup placement first)
+    int go_fd;                   ///< read end: the child waits for one byte before building the
+                                 ///< container (a window for the parent); -1: no wait, and the
+                                 ///< parent is suspended until the exec (vfork-style, faster)
     int parent_error_fd;         ///< the parent's ends, closed in the child so EOFs stay meaningful
     int parent_go_fd;
     /// NULL-terminated cgroup files the child writes "0" to FIRST, before anything else: cgroup v1
@@ -146,7 +148,8 @@ enum cshim_step {
 const char *cshim_step_name(int step);
 
 /// Clones the container child with the namespaces `c` asks for; returns its host pid or -1
-/// (errno set). The child waits for a byte on `go_fd` before touching anything.
+/// (errno set). With `go_fd` the child waits for a byte before building the container; without
+/// (and without init) this returns only once the child has exec'd or failed.
 pid_t cshim_spawn_container(const struct cshim_container *c);
 
 /// Forks a process that joins the namespaces in `e`, then forks again so that it lives inside the

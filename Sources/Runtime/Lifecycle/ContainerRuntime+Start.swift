@@ -43,11 +43,9 @@ extension ContainerRuntime {
         let cgroup = Cgroup(id: spec.id)
         try cgroup.create(spec.limits)
         let errorPipe: (read: Int32, write: Int32)
-        let goPipe: (read: Int32, write: Int32)
         let console: ConsoleChannel?
         do {
             errorPipe = try makePipe()
-            goPipe = try makePipe()
             console = spec.tty && onTerminal != nil ? try ConsoleChannel() : nil
         } catch {
             try? cgroup.remove()
@@ -81,28 +79,24 @@ extension ContainerRuntime {
         c.mounts = arena.buffer(mounts.map { $0.toC(arena) })
         c.nmounts = Int32(mounts.count)
         c.error_fd = errorPipe.write
-        c.go_fd = goPipe.read
+        // No go window: the child joins its cgroup itself, and the network layer hands us an
+        // already wired namespace (.namespace). The clone then behaves like posix_spawn.
+        c.go_fd = -1
         c.parent_error_fd = errorPipe.read
-        c.parent_go_fd = goPipe.write
+        c.parent_go_fd = -1
         c.cgroup_files = arena.array(cgroup.selfJoinFiles)
 
         let pid = cshim_spawn_container(&c)
         let spawnErrno = errno
         close(errorPipe.write)
-        close(goPipe.read)
         console?.closeChildEnd()
         guard pid > 0 else {
             close(errorPipe.read)
-            close(goPipe.write)
             try? cgroup.remove()
             throw systemError("clone container \(spec.name)", errno: spawnErrno)
         }
 
-        // The child has placed itself in its cgroup first thing; let it go on.
         var failure: RuntimeError?
-        var go: UInt8 = 1
-        _ = retryingEINTR { write(goPipe.write, &go, 1) }
-        close(goPipe.write)
         if let childFailure = readFailure(errorPipe.read) {
             failure = describe(childFailure, container: container, mounts: mounts)
         }
