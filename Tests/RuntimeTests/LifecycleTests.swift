@@ -93,6 +93,10 @@ struct LifecycleTests {
             return controllers.contains("memory") || controllers.contains("cpu") || controllers.contains("pids")
         }
         #expect(ours.count == 3 && ours.allSatisfy { $0.hasSuffix("/swiftstack/\(spec.id)") }, "\(membership)")
+        // The parent (this test process, every thread of it) stays where it was.
+        for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
+            #expect(!(readText("/proc/self/task/\(task)/cgroup") ?? "").contains(spec.id))
+        }
         try box.runtime.kill(spec.id, signal: SIGKILL)
         _ = owned.waitForExit()
     }
