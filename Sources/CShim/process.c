@@ -238,6 +238,8 @@ __attribute__((noreturn)) static void run_init(const struct cshim_process *p, in
         exec_command(p, error_fd);
     }
     close(error_fd);  // the command's exec (its copy closing) alone decides the EOF
+    // We never exec: without a name of our own, ps would show the parent's command line.
+    prctl(PR_SET_NAME, "init", 0, 0, 0);
     syscall(SYS_close_range, 3U, ~0U, 0U);
     for (;;) {
         siginfo_t info;
