@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "StackFile", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Pure planning: desired state, canonical config hashes, diff into an explained plan.
         .target(name: "Planner", dependencies: ["StackFile", "Digest"]),
+        // Dockerfiles: parser (own AST with lines), substitution, ARG/ENV scoping, stage graph, .dockerignore.
+        .target(name: "Builder", dependencies: []),
         // Content-addressed image store and safe layer extraction.
         .target(name: "Images", dependencies: ["CArchive", "Digest", "CShim"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
@@ -58,6 +60,7 @@ let package = Package(
             name: "swiftstack-bench", dependencies: ["StackFile", "Planner"], path: "bench/Sources/swiftstack-bench"),
 
         .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder"], exclude: ["Fixtures"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),

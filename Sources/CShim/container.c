@@ -12,6 +12,8 @@
 #include <string.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -65,7 +67,16 @@ static int resolve_target(int rootfd, const struct cshim_mount *m) {
         }
         close(pfd);
     }
-    if (m->kind == CSHIM_MOUNT_BIND_FILE) return open_in_root(rootfd, m->target, O_PATH | O_CLOEXEC, 0);
+    if (m->kind == CSHIM_MOUNT_BIND_FILE) {
+        int fd = open_in_root(rootfd, m->target, O_PATH | O_CLOEXEC, 0);
+        if (fd >= 0 || errno != ENOENT) return fd;
+        // A dangling symlink (an image's /etc/resolv.conf → ../run/…): create its target, which
+        // RESOLVE_IN_ROOT keeps inside the root, then mount there.
+        int created = open_in_root(rootfd, m->target, O_CREAT | O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+        if (created < 0) return -1;
+        close(created);
+        return open_in_root(rootfd, m->target, O_PATH | O_CLOEXEC, 0);
+    }
     return cshim_mkdir_in_root(rootfd, m->target);
 }
 
@@ -202,16 +213,52 @@ static int loopback_up(void) {
     return rc;
 }
 
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#define CSHIM_FSCONFIG_SET_STRING 1
+#define CSHIM_FSCONFIG_CMD_CREATE 6
+
+/// overlayfs through the new mount API: one fsconfig call per lower directory, no length limit.
+static int mount_overlay_by_parts(const struct cshim_container *c) {
+    int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+    if (fs < 0) return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && c->overlay_lower_dirs[i]; i++)
+        rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_SET_STRING, "lowerdir+", c->overlay_lower_dirs[i], 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_SET_STRING, "upperdir", c->overlay_upper_dir, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_SET_STRING, "workdir", c->overlay_work_dir, 0);
+    if (rc == 0) rc = (int)syscall(SYS_fsconfig, fs, CSHIM_FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+    int mnt = rc == 0 ? (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0) : -1;
+    if (mnt >= 0) rc = (int)syscall(SYS_move_mount, mnt, "", AT_FDCWD, c->rootfs, MOVE_MOUNT_F_EMPTY_PATH);
+    else rc = -1;
+    int e = errno;
+    if (mnt >= 0) close(mnt);
+    close(fs);
+    errno = e;
+    return rc;
+}
+
 __attribute__((noreturn)) static void container_main(const struct cshim_container *c) {
     int efd = c->error_fd;
     close(c->parent_error_fd);
     close(c->parent_go_fd);
-    // Cgroup placement happens in the parent while we wait: nothing runs before it.
-    char byte;
-    ssize_t r;
-    do { r = read(c->go_fd, &byte, 1); } while (r < 0 && errno == EINTR);
-    if (r != 1) cshim_fail(efd, CSHIM_STEP_WAIT_GO, r < 0 ? errno : EPIPE, -1);
-    close(c->go_fd);
+    // Into the cgroup before anything else: nothing of the container runs outside its limits.
+    cshim_join_cgroups(c->cgroup_files, efd);
+    // With a go pipe, the parent may prepare more (network) while we wait for its byte.
+    if (c->go_fd >= 0) {
+        char byte;
+        ssize_t r;
+        do { r = read(c->go_fd, &byte, 1); } while (r < 0 && errno == EINTR);
+        if (r != 1) cshim_fail(efd, CSHIM_STEP_WAIT_GO, r < 0 ? errno : EPIPE, -1);
+        close(c->go_fd);
+    }
     // Now that we sit in our cgroup, it becomes the root of our cgroup namespace.
     if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL) cshim_fail(efd, CSHIM_STEP_SETNS, errno, 1);
     if (c->net_mode == CSHIM_NET_JOIN) {
@@ -223,9 +270,10 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     umask(0);
 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) cshim_fail(efd, CSHIM_STEP_PROPAGATION, errno, -1);
-    int rc = c->overlay_options
-        ? mount("overlay", c->rootfs, "overlay", 0, c->overlay_options)
-        : mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL);
+    int rc;
+    if (c->overlay_options) rc = mount("overlay", c->rootfs, "overlay", 0, c->overlay_options);
+    else if (c->overlay_lower_dirs) rc = mount_overlay_by_parts(c);
+    else rc = mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL);
     if (rc < 0) cshim_fail(efd, CSHIM_STEP_ROOTFS, errno, -1);
     int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) cshim_fail(efd, CSHIM_STEP_ROOTFS, errno, -2);
@@ -251,6 +299,12 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     int newroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (newroot < 0) cshim_fail(efd, CSHIM_STEP_PIVOT_ROOT, errno, 4);
     mask_paths(newroot, efd);
+    // The working directory must exist before the root may become read-only.
+    if (c->process.workdir) {
+        int wd = cshim_mkdir_in_root(newroot, c->process.workdir);
+        if (wd < 0 && !(errno == EROFS || errno == EACCES)) cshim_fail(efd, CSHIM_STEP_WORKDIR, errno, -3);
+        if (wd >= 0) close(wd);
+    }
     close(newroot);
     if (c->readonly_root && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
         cshim_fail(efd, CSHIM_STEP_READONLY_ROOT, errno, -1);
@@ -259,9 +313,35 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
     cshim_finish_and_exec(&c->process, efd);
 }
 
+static int container_entry(void *arg) {
+    container_main(arg);
+}
+
 pid_t cshim_spawn_container(const struct cshim_container *c) {
     unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
     if (c->net_mode == CSHIM_NET_NEW) flags |= CLONE_NEWNET;
+    if (c->go_fd < 0 && !c->process.use_init) {
+        // posix_spawn's way: share the memory and suspend this thread until the child execs or
+        // exits (CLONE_VM | CLONE_VFORK), so no page table is copied and no page faults in as
+        // copy-on-write. The child runs on its own stack, touches nothing but it, and starts
+        // with every signal blocked so that no handler of ours runs in it; it resets them all
+        // before execve. (With init, PID 1 never execs: it takes the fork-like path below.)
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        size_t size = 256 * 1024;
+        void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        pid_t pid = -1;
+        int e = errno;
+        if (stack != MAP_FAILED) {
+            pid = clone(container_entry, (char *)stack + size, (int)(flags | CLONE_VM | CLONE_VFORK), (void *)c);
+            e = errno;
+            munmap(stack, size);
+        }
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        errno = e;
+        return pid;
+    }
     // Fork-like clone (no CLONE_VM): the child gets its own copy of `c` and of the strings in it.
     pid_t pid = (pid_t)syscall(SYS_clone, flags, 0, 0, 0, 0);
     if (pid == 0) container_main(c);

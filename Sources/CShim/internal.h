@@ -23,6 +23,9 @@ void cshim_setup_stdio(const struct cshim_process *p, int error_fd);
 /// returns an O_PATH fd of it, or -1.
 int cshim_mkdir_in_root(int rootfd, const char *path);
 
+/// Joins the cgroups: writes "0" to each file (the child is single-threaded). Fails hard.
+void cshim_join_cgroups(const char *const *files, int error_fd);
+
 /// Writes "/proc/self/fd/N" into buf (at least 32 bytes).
 void cshim_fd_path(char *buf, int fd);
 #endif

@@ -50,6 +50,7 @@ const char *cshim_step_name(int step) {
     case CSHIM_STEP_FORK: return "fork into the container's pid namespace";
     case CSHIM_STEP_LOOPBACK: return "bring up the loopback interface";
     case CSHIM_STEP_CONSOLE: return "allocate the pseudo-terminal";
+    case CSHIM_STEP_CGROUP: return "join the container's cgroup";
     default: return "unknown step";
     }
 }
@@ -60,6 +61,17 @@ void cshim_fail(int error_fd, int step, int error, int index) {
     do { r = write(error_fd, &f, sizeof f); } while (r < 0 && errno == EINTR);
     if (step == CSHIM_STEP_EXEC) _exit(error == ENOENT ? 127 : 126);
     _exit(125);
+}
+
+void cshim_join_cgroups(const char *const *files, int error_fd) {
+    for (int i = 0; files && files[i]; i++) {
+        int fd = open(files[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0) cshim_fail(error_fd, CSHIM_STEP_CGROUP, errno, i);
+        ssize_t n;
+        do { n = write(fd, "0", 1); } while (n < 0 && errno == EINTR);
+        if (n != 1) cshim_fail(error_fd, CSHIM_STEP_CGROUP, errno, i);
+        close(fd);
+    }
 }
 
 pid_t cshim_raw_fork(void) { return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); }
@@ -226,6 +238,8 @@ __attribute__((noreturn)) static void run_init(const struct cshim_process *p, in
         exec_command(p, error_fd);
     }
     close(error_fd);  // the command's exec (its copy closing) alone decides the EOF
+    // We never exec: without a name of our own, ps would show the parent's command line.
+    prctl(PR_SET_NAME, "init", 0, 0, 0);
     syscall(SYS_close_range, 3U, ~0U, 0U);
     for (;;) {
         siginfo_t info;
@@ -287,11 +301,13 @@ void cshim_finish_and_exec(const struct cshim_process *p, int error_fd) {
     if (setsid() < 0 && errno != EPERM) cshim_fail(error_fd, CSHIM_STEP_TTY, errno, -1);
     if (p->tty && ioctl(0, TIOCSCTTY, 0) < 0) cshim_fail(error_fd, CSHIM_STEP_TTY, errno, -1);
     if (p->workdir) {
+        // Created when missing (as root, before dropping ids); a read-only root that lacks it
+        // fails at chdir below with a clear error.
         int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         int fd = root >= 0 ? cshim_mkdir_in_root(root, p->workdir) : -1;
-        if (fd < 0) cshim_fail(error_fd, CSHIM_STEP_WORKDIR, errno, -1);
-        close(fd);
-        close(root);
+        if (fd < 0 && errno != EROFS) cshim_fail(error_fd, CSHIM_STEP_WORKDIR, errno, -1);
+        if (fd >= 0) close(fd);
+        if (root >= 0) close(root);
     }
     apply_credentials_and_capabilities(p, error_fd);
     if (p->workdir && chdir(p->workdir) < 0) cshim_fail(error_fd, CSHIM_STEP_WORKDIR, errno, -2);
@@ -307,6 +323,7 @@ __attribute__((noreturn)) static void exec_main(const struct cshim_exec *e) {
     int efd = e->error_fd;
     close(e->parent_error_fd);
     close(e->parent_go_fd);
+    cshim_join_cgroups(e->cgroup_files, efd);
     char byte;
     ssize_t r;
     do { r = read(e->go_fd, &byte, 1); } while (r < 0 && errno == EINTR);

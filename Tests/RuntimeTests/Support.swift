@@ -32,10 +32,13 @@ final class Sandbox {
         try fm.createDirectory(atPath: path + "/etc", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: path + "/tmp", withIntermediateDirectories: true)
         try fm.copyItem(atPath: "/bin/busybox", toPath: path + "/bin/busybox")
-        for applet in busyboxApplets { try fm.createSymbolicLink(atPath: path + "/bin/" + applet, withDestinationPath: "busybox") }
+        for applet in busyboxApplets {
+            try fm.createSymbolicLink(atPath: path + "/bin/" + applet, withDestinationPath: "busybox")
+        }
         try "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n"
             .write(toFile: path + "/etc/passwd", atomically: true, encoding: .utf8)
-        try "root:x:0:\napp:x:1000:\nstaff:x:50:app\n".write(toFile: path + "/etc/group", atomically: true, encoding: .utf8)
+        try "root:x:0:\napp:x:1000:\nstaff:x:50:app\n".write(
+            toFile: path + "/etc/group", atomically: true, encoding: .utf8)
         // Not executable: exit code 126.
         try "#!/bin/sh\necho no\n".write(toFile: path + "/bin/noexec", atomically: true, encoding: .utf8)
         chmod(path + "/bin/noexec", 0o644)
@@ -55,7 +58,8 @@ final class Sandbox {
     func start(_ spec: ContainerSpec) throws -> (pid: Int32, stdout: Int32, stderr: Int32) {
         try runtime.create(spec)
         created.append(spec.id)
-        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
+        var out: [Int32] = [-1, -1]
+        var err: [Int32] = [-1, -1]
         pipe(&out)
         pipe(&err)
         let devnull = open("/dev/null", O_RDONLY)
@@ -86,7 +90,9 @@ final class Sandbox {
         let (pid, out, err) = try start(spec)
         let container = try runtime.container(spec.id)
         let log = try ContainerLogWriter(path: container.logPath)
-        OutputPump(sources: [.init(fd: out, stream: .stdout, echo: nil), .init(fd: err, stream: .stderr, echo: nil)], log: log).run()
+        OutputPump(
+            sources: [.init(fd: out, stream: .stdout, echo: nil), .init(fd: err, stream: .stderr, echo: nil)], log: log
+        ).run()
         let state = try runtime.waitForExit(spec.id, pid: pid)
         let entries = ContainerLogReader.read(path: container.logPath).entries
         return Result(
@@ -126,7 +132,10 @@ final class OwnedContainer: @unchecked Sendable {
         let id = spec.id
         Thread.detachNewThread { [self] in
             let log = try? ContainerLogWriter(path: logPath)
-            OutputPump(sources: [.init(fd: out, stream: .stdout, echo: nil), .init(fd: err, stream: .stderr, echo: nil)], log: log).run()
+            OutputPump(
+                sources: [.init(fd: out, stream: .stdout, echo: nil), .init(fd: err, stream: .stderr, echo: nil)],
+                log: log
+            ).run()
             let state = try? runtime.waitForExit(id, pid: pid)
             lock.withLock { finalState = state }
             done.signal()

@@ -27,7 +27,8 @@ struct TerminalTests {
         let devnull = open("/dev/null", O_RDWR)
         defer { Glibc.close(devnull) }
         var master: Int32 = -1
-        let pid = try box.runtime.start(spec.id, io: ProcessIO(stdin: devnull, stdout: devnull, stderr: devnull), onTerminal: { master = $0 })
+        let pid = try box.runtime.start(
+            spec.id, io: ProcessIO(stdin: devnull, stdout: devnull, stderr: devnull), onTerminal: { master = $0 })
         #expect(master >= 0)
         let output = drain(master)
         let state = try box.runtime.waitForExit(spec.id, pid: pid)
@@ -44,8 +45,9 @@ struct TerminalTests {
         let devnull = open("/dev/null", O_RDWR)
         defer { Glibc.close(devnull) }
         var master: Int32 = -1
-        let pid = try box.runtime.startExec(spec.id, ExecSpec(command: ["sh", "-c", "tty; exit 2"], tty: true),
-                                            io: ProcessIO(stdin: devnull, stdout: devnull, stderr: devnull), onTerminal: { master = $0 })
+        let pid = try box.runtime.startExec(
+            spec.id, ExecSpec(command: ["sh", "-c", "tty; exit 2"], tty: true),
+            io: ProcessIO(stdin: devnull, stdout: devnull, stderr: devnull), onTerminal: { master = $0 })
         let output = drain(master)
         #expect(box.runtime.waitForExec(pid: pid) == 2)
         #expect(output.hasPrefix("/dev/pts/"), "\(output)")

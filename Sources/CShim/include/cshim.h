@@ -71,6 +71,12 @@ struct cshim_container {
     struct cshim_process process;
     const char *rootfs;          ///< host directory that becomes "/" (mount point for the overlay)
     const char *overlay_options; ///< "lowerdir=…,upperdir=…,workdir=…"; NULL: bind `rootfs` itself
+    /// The same overlay as separate paths (lower dirs TOP first, NULL-terminated), used through
+    /// fsopen/fsconfig("lowerdir+") when `overlay_options` is NULL and these are set: many layers
+    /// overflow mount(2)'s one-page option string.
+    const char *const *overlay_lower_dirs;
+    const char *overlay_upper_dir;
+    const char *overlay_work_dir;
     int net_mode;                ///< enum cshim_net_mode
     int join_netns_fd;           ///< for CSHIM_NET_JOIN
     const char *hostname;        ///< NULL keeps the default
@@ -78,9 +84,15 @@ struct cshim_container {
     const struct cshim_mount *mounts;
     int nmounts;
     int error_fd;                ///< write end, O_CLOEXEC: failures; EOF means exec succeeded
-    int go_fd;                   ///< read end: the child waits for one byte (cgroup placement first)
+    int go_fd;                   ///< read end: the child waits for one byte before building the
+                                 ///< container (a window for the parent); -1: no wait, and the
+                                 ///< parent is suspended until the exec (vfork-style, faster)
     int parent_error_fd;         ///< the parent's ends, closed in the child so EOFs stay meaningful
     int parent_go_fd;
+    /// NULL-terminated cgroup files the child writes "0" to FIRST, before anything else: cgroup v1
+    /// `tasks` files (moving the calling thread skips the global threadgroup lock and its RCU
+    /// grace period, ~10 ms per write here), or the v2 `cgroup.procs`.
+    const char *const *cgroup_files;
 };
 
 /// The parts of the kernel's namespaces an `exec` joins.
@@ -91,6 +103,7 @@ struct cshim_exec {
     int go_fd;
     int parent_error_fd;
     int parent_go_fd;
+    const char *const *cgroup_files; ///< as in cshim_container, written before joining namespaces
 };
 
 /// A failure in the child: which step, which errno, and which mount index (or -1).
@@ -128,13 +141,15 @@ enum cshim_step {
     CSHIM_STEP_FORK,
     CSHIM_STEP_LOOPBACK,
     CSHIM_STEP_CONSOLE,
+    CSHIM_STEP_CGROUP,         ///< index = cgroup file index
 };
 
 /// A human name for a step ("mount /proc", "execve", …).
 const char *cshim_step_name(int step);
 
 /// Clones the container child with the namespaces `c` asks for; returns its host pid or -1
-/// (errno set). The child waits for a byte on `go_fd` before touching anything.
+/// (errno set). With `go_fd` the child waits for a byte before building the container; without
+/// (and without init) this returns only once the child has exec'd or failed.
 pid_t cshim_spawn_container(const struct cshim_container *c);
 
 /// Forks a process that joins the namespaces in `e`, then forks again so that it lives inside the

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// The cgroup(s) of one container: `<mount>/swiftstack/<id>` in each v1 controller this runtime
@@ -38,7 +39,8 @@ struct Cgroup {
         }
         for dir in directories {
             do { try makeDirectories(dir) } catch {
-                throw RuntimeError(.cgroup, "cannot create cgroup \(dir): \(error); is the cgroup filesystem mounted read-write?")
+                throw RuntimeError(
+                    .cgroup, "cannot create cgroup \(dir): \(error); is the cgroup filesystem mounted read-write?")
             }
         }
         do {
@@ -47,9 +49,16 @@ struct Cgroup {
                     try writeKernelFile(directory("memory") + "/memory.max", String(memory))
                     try? writeKernelFile(directory("memory") + "/memory.swap.max", "0")
                 } else {
+                    // memsw (memory+swap) must stay >= the memory limit: raise it first when the
+                    // limit grows, lower it last when it shrinks. Without it the kernel swaps
+                    // instead of enforcing the limit.
+                    let memsw = directory("memory") + "/memory.memsw.limit_in_bytes"
+                    let current = readSmallFile(memsw).flatMap {
+                        Int64($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                    }
+                    if let current, current < memory { try? writeKernelFile(memsw, String(memory)) }
                     try writeKernelFile(directory("memory") + "/memory.limit_in_bytes", String(memory))
-                    // Without this the kernel swaps instead of enforcing the limit.
-                    try? writeKernelFile(directory("memory") + "/memory.memsw.limit_in_bytes", String(memory))
+                    try? writeKernelFile(memsw, String(memory))
                 }
             }
             if let cpus = limits.cpus {
@@ -70,13 +79,10 @@ struct Cgroup {
         }
     }
 
-    /// Moves a process into every directory of the cgroup.
-    func add(_ pid: Int32) throws {
-        for dir in directories {
-            do { try writeKernelFile(dir + "/cgroup.procs", String(pid)) } catch let error as RuntimeError {
-                throw RuntimeError(.cgroup, "cannot place pid \(pid) in cgroup: \(error.message)")
-            }
-        }
+    /// The files a single-threaded child writes "0" to in order to join the cgroup itself: v1
+    /// `tasks` (moving just the calling thread avoids the global threadgroup lock), v2 `cgroup.procs`.
+    var selfJoinFiles: [String] {
+        version == .v2 ? directories.map { $0 + "/cgroup.procs" } : directories.map { $0 + "/tasks" }
     }
 
     /// Whether the kernel's OOM killer killed a process of this cgroup.
@@ -114,7 +120,9 @@ struct Cgroup {
                 }
             }
             if !busy { return }
-            if attempt == 99 { throw RuntimeError(.cgroup, "cgroup \(directories[0]) stays busy: processes \(left) did not exit") }
+            if attempt == 99 {
+                throw RuntimeError(.cgroup, "cgroup \(directories[0]) stays busy: processes \(left) did not exit")
+            }
             usleep(10_000)
         }
     }

@@ -5,8 +5,10 @@ extension ContainerRuntime {
     /// to our stdout/stderr when `echo`), `stdin` (if any) is relayed to it, it is reaped by pid,
     /// its exit recorded, and with `autoRemove` it is deleted. `started` runs once it is running.
     /// Used by the foreground `run` and by the per-container monitor of `run -d`.
-    public func runOwned(_ nameOrID: String, echo: Bool, stdin: Int32?, rawTerminal: Bool,
-                         started: (Int32) -> Void) throws -> ContainerState {
+    public func runOwned(
+        _ nameOrID: String, echo: Bool, stdin: Int32?, rawTerminal: Bool,
+        started: (Int32) -> Void
+    ) throws -> ContainerState {
         let container = try container(nameOrID)
         let log = try ContainerLogWriter(path: container.logPath)
         var sources: [OutputPump.Source] = []
@@ -25,19 +27,21 @@ extension ContainerRuntime {
             let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
             io = ProcessIO(stdin: stdin ?? devnull, stdout: out.write, stderr: err.write)
             childEnds = [out.write, err.write, devnull]
-            sources = [.init(fd: out.read, stream: .stdout, echo: echo ? 1 : nil),
-                       .init(fd: err.read, stream: .stderr, echo: echo ? 2 : nil)]
+            sources = [
+                .init(fd: out.read, stream: .stdout, echo: echo ? 1 : nil),
+                .init(fd: err.read, stream: .stderr, echo: echo ? 2 : nil),
+            ]
         }
         let pid: Int32
         do {
             pid = try start(container.id, io: io, onTerminal: { master = $0 })
         } catch {
-            childEnds.forEach { close($0) }
-            sources.forEach { close($0.fd) }
+            for fd in childEnds { close(fd) }
+            for source in sources { close(source.fd) }
             if container.spec.autoRemove { try? delete(container.id, force: true) }
             throw error
         }
-        childEnds.forEach { close($0) }
+        for fd in childEnds { close(fd) }
         if master >= 0 {
             TerminalMode.copyWindowSize(to: master)
             sources = [.init(fd: master, stream: .stdout, echo: echo ? 1 : nil)]

@@ -7,7 +7,9 @@ extension ContainerRuntime {
     /// env/user/workdir. Returns the pid of the relay process (our child) that exits with the
     /// command's status: pass it to `waitForExec`. With `exec.tty` and `onTerminal`, the pty is
     /// opened inside the container and its master handed to `onTerminal`.
-    public func startExec(_ nameOrID: String, _ exec: ExecSpec, io: ProcessIO, onTerminal: ((Int32) -> Void)? = nil) throws -> Int32 {
+    public func startExec(_ nameOrID: String, _ exec: ExecSpec, io: ProcessIO, onTerminal: ((Int32) -> Void)? = nil)
+        throws -> Int32
+    {
         let container = try container(nameOrID)
         guard let process = container.liveProcess else {
             throw RuntimeError(.invalidState, "container \(container.name) is not running; start it before exec")
@@ -20,10 +22,13 @@ extension ContainerRuntime {
         let capabilities = try Capabilities.mask(add: spec.capAdd, drop: spec.capDrop)
 
         var nsFDs: [Int32] = []
-        defer { nsFDs.forEach { close($0) } }
+        defer { for fd in nsFDs { close(fd) } }
         for ns in ["cgroup", "ipc", "uts", "net", "pid", "mnt"] {
             let fd = open("/proc/\(process.pid)/ns/\(ns)", O_RDONLY | O_CLOEXEC)
-            if fd < 0 { throw systemError("open \(ns) namespace of container \(container.name)", "/proc/\(process.pid)/ns/\(ns)") }
+            if fd < 0 {
+                throw systemError(
+                    "open \(ns) namespace of container \(container.name)", "/proc/\(process.pid)/ns/\(ns)")
+            }
             nsFDs.append(fd)
         }
         guard process.isAlive else {
@@ -41,7 +46,8 @@ extension ContainerRuntime {
         let arena = CStringArena()
         var e = cshim_exec()
         e.process = processStruct(
-            arena: arena, argv: exec.command, env: environment(of: spec, user: user, extra: exec.environment, tty: exec.tty),
+            arena: arena, argv: exec.command,
+            env: environment(of: spec, user: user, extra: exec.environment, tty: exec.tty),
             workdir: exec.workingDirectory ?? spec.workingDirectory, user: user, capabilities: capabilities, io: io,
             tty: exec.tty, useInit: true, limits: spec.limits, consoleSocket: console?.childEnd ?? -1)
         withUnsafeMutableBytes(of: &e.ns_fds) { raw in
@@ -52,6 +58,7 @@ extension ContainerRuntime {
         e.go_fd = goPipe.read
         e.parent_error_fd = errorPipe.read
         e.parent_go_fd = goPipe.write
+        e.cgroup_files = arena.array(Cgroup(id: container.id).selfJoinFiles)
 
         let pid = cshim_spawn_exec(&e)
         let spawnErrno = errno
@@ -64,15 +71,17 @@ extension ContainerRuntime {
             throw systemError("fork exec process", errno: spawnErrno)
         }
         var failure: RuntimeError?
-        do { try Cgroup(id: container.id).add(pid) } catch let error as RuntimeError { failure = error } catch {}
-        if failure == nil {
-            var go: UInt8 = 1
-            _ = retryingEINTR { write(goPipe.write, &go, 1) }
-        }
+        var go: UInt8 = 1
+        _ = retryingEINTR { write(goPipe.write, &go, 1) }
         close(goPipe.write)
-        if failure == nil, let childFailure = readFailure(errorPipe.read) {
+        if let childFailure = readFailure(errorPipe.read) {
             var execContainer = container
-            execContainer = Container(spec: { var s = spec; s.command = exec.command; return s }(), state: container.state, directory: container.directory)
+            execContainer = Container(
+                spec: {
+                    var s = spec
+                    s.command = exec.command
+                    return s
+                }(), state: container.state, directory: container.directory)
             failure = describe(childFailure, container: execContainer, mounts: [])
         }
         close(errorPipe.read)

@@ -2,19 +2,6 @@ import CShim
 import Foundation
 import Glibc
 
-/// The file descriptors a container's (or exec's) process gets as stdin, stdout and stderr.
-public struct ProcessIO: Sendable {
-    public var stdin: Int32
-    public var stdout: Int32
-    public var stderr: Int32
-
-    public init(stdin: Int32, stdout: Int32, stderr: Int32) {
-        self.stdin = stdin
-        self.stdout = stdout
-        self.stderr = stderr
-    }
-}
-
 extension ContainerRuntime {
     /// Starts a created container with the given stdio; the caller becomes its parent and must
     /// call `waitForExit(_:pid:)`. Returns the host pid of the container's first process.
@@ -25,7 +12,10 @@ extension ContainerRuntime {
     public func start(_ nameOrID: String, io: ProcessIO, onTerminal: ((Int32) -> Void)? = nil) throws -> Int32 {
         var container = try container(nameOrID)
         guard container.state.status == .created else {
-            throw RuntimeError(.invalidState, "container \(container.name) is \(container.state.status.rawValue); only a created container can start (run a new one instead)")
+            throw RuntimeError(
+                .invalidState,
+                "container \(container.name) is \(container.state.status.rawValue); only a created container can start (run a new one instead)"
+            )
         }
         let spec = container.spec
         let user = try UserDatabase(layers: spec.lowerDirectories).resolve(spec.user)
@@ -36,7 +26,8 @@ extension ContainerRuntime {
         if case .container(let otherID) = spec.network {
             let other = try self.container(otherID)
             guard let process = other.liveProcess else {
-                throw RuntimeError(.invalidState, "cannot join the network of container \(other.name): it is not running")
+                throw RuntimeError(
+                    .invalidState, "cannot join the network of container \(other.name): it is not running")
             }
             joinFD = open("/proc/\(process.pid)/ns/net", O_RDONLY | O_CLOEXEC)
             if joinFD < 0 || !process.isAlive {
@@ -52,11 +43,9 @@ extension ContainerRuntime {
         let cgroup = Cgroup(id: spec.id)
         try cgroup.create(spec.limits)
         let errorPipe: (read: Int32, write: Int32)
-        let goPipe: (read: Int32, write: Int32)
         let console: ConsoleChannel?
         do {
             errorPipe = try makePipe()
-            goPipe = try makePipe()
             console = spec.tty && onTerminal != nil ? try ConsoleChannel() : nil
         } catch {
             try? cgroup.remove()
@@ -71,7 +60,14 @@ extension ContainerRuntime {
             workdir: spec.workingDirectory, user: user, capabilities: capabilities, io: io,
             tty: spec.tty, useInit: spec.useInit, limits: spec.limits, consoleSocket: console?.childEnd ?? -1)
         c.rootfs = arena.string(container.rootfsMountPoint)
-        c.overlay_options = arena.string(overlayOptions(of: container))
+        let options = overlayOptions(of: container)
+        if options.utf8.count < 4000 {
+            c.overlay_options = arena.string(options)
+        } else {
+            c.overlay_lower_dirs = arena.array(container.spec.lowerDirectories.reversed())
+            c.overlay_upper_dir = arena.string(container.upperDirectory)
+            c.overlay_work_dir = arena.string(container.workDirectory)
+        }
         switch spec.network {
         case .isolated: c.net_mode = Int32(CSHIM_NET_NEW.rawValue)
         case .host: c.net_mode = Int32(CSHIM_NET_HOST.rawValue)
@@ -83,31 +79,25 @@ extension ContainerRuntime {
         c.mounts = arena.buffer(mounts.map { $0.toC(arena) })
         c.nmounts = Int32(mounts.count)
         c.error_fd = errorPipe.write
-        c.go_fd = goPipe.read
+        // No go window: the child joins its cgroup itself, and the network layer hands us an
+        // already wired namespace (.namespace). The clone then behaves like posix_spawn.
+        c.go_fd = -1
         c.parent_error_fd = errorPipe.read
-        c.parent_go_fd = goPipe.write
+        c.parent_go_fd = -1
+        c.cgroup_files = arena.array(cgroup.selfJoinFiles)
 
         let pid = cshim_spawn_container(&c)
         let spawnErrno = errno
         close(errorPipe.write)
-        close(goPipe.read)
         console?.closeChildEnd()
         guard pid > 0 else {
             close(errorPipe.read)
-            close(goPipe.write)
             try? cgroup.remove()
             throw systemError("clone container \(spec.name)", errno: spawnErrno)
         }
 
-        // Place the child in its cgroup before it runs anything, then let it go.
         var failure: RuntimeError?
-        do { try cgroup.add(pid) } catch let error as RuntimeError { failure = error } catch {}
-        if failure == nil {
-            var go: UInt8 = 1
-            _ = retryingEINTR { write(goPipe.write, &go, 1) }
-        }
-        close(goPipe.write)
-        if failure == nil, let childFailure = readFailure(errorPipe.read) {
+        if let childFailure = readFailure(errorPipe.read) {
             failure = describe(childFailure, container: container, mounts: mounts)
         }
         close(errorPipe.read)
@@ -133,7 +123,8 @@ extension ContainerRuntime {
                 var status: Int32 = 0
                 _ = cshim_waitpid(pid, &status, 0)
                 try? cgroup.remove()
-                throw RuntimeError(.startFailed, "container \(container.name): the pseudo-terminal never arrived from the container")
+                throw RuntimeError(
+                    .startFailed, "container \(container.name): the pseudo-terminal never arrived from the container")
             }
             onTerminal(master)
         }
@@ -155,7 +146,12 @@ extension ContainerRuntime {
         var index: [String: Int] = [:]
         func set(_ entry: String) {
             let key = String(entry.prefix { $0 != "=" })
-            if let at = index[key] { entries[at] = entry } else { index[key] = entries.count; entries.append(entry) }
+            if let at = index[key] {
+                entries[at] = entry
+            } else {
+                index[key] = entries.count
+                entries.append(entry)
+            }
         }
         set("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
         set("HOSTNAME=\(spec.hostname)")
@@ -166,9 +162,11 @@ extension ContainerRuntime {
         return entries
     }
 
-    func processStruct(arena: CStringArena, argv: [String], env: [String], workdir: String,
-                       user: ResolvedUser, capabilities: UInt64, io: ProcessIO, tty: Bool,
-                       useInit: Bool, limits: ResourceLimits, consoleSocket: Int32) -> cshim_process {
+    func processStruct(
+        arena: CStringArena, argv: [String], env: [String], workdir: String,
+        user: ResolvedUser, capabilities: UInt64, io: ProcessIO, tty: Bool,
+        useInit: Bool, limits: ResourceLimits, consoleSocket: Int32
+    ) -> cshim_process {
         var p = cshim_process()
         p.argv = arena.array(argv)
         p.envp = arena.array(env)
@@ -197,7 +195,8 @@ extension ContainerRuntime {
     /// lowerdir lists the TOP layer first: reverse our lowest-first list.
     func overlayOptions(of container: Container) -> String {
         let lower = container.spec.lowerDirectories.reversed().map(escapeOverlayPath).joined(separator: ":")
-        return "lowerdir=\(lower),upperdir=\(escapeOverlayPath(container.upperDirectory)),workdir=\(escapeOverlayPath(container.workDirectory))"
+        return
+            "lowerdir=\(lower),upperdir=\(escapeOverlayPath(container.upperDirectory)),workdir=\(escapeOverlayPath(container.workDirectory))"
     }
 
     private func escapeOverlayPath(_ path: String) -> String {
@@ -208,27 +207,47 @@ extension ContainerRuntime {
     /// System files first (/etc/hosts, /etc/hostname, /etc/resolv.conf), then the user's mounts.
     func prepareMounts(of container: Container) throws -> [PreparedMount] {
         var result: [PreparedMount] = [
-            PreparedMount(kind: CSHIM_MOUNT_BIND_FILE, source: container.hostsPath, target: "/etc/hosts", data: nil, readOnly: false, refuseFinalSymlink: false),
-            PreparedMount(kind: CSHIM_MOUNT_BIND_FILE, source: container.hostnamePath, target: "/etc/hostname", data: nil, readOnly: false, refuseFinalSymlink: false),
-            PreparedMount(kind: CSHIM_MOUNT_BIND_FILE, source: container.resolvConfPath, target: "/etc/resolv.conf", data: nil, readOnly: false, refuseFinalSymlink: false),
+            PreparedMount(
+                kind: CSHIM_MOUNT_BIND_FILE, source: container.hostsPath, target: "/etc/hosts", data: nil,
+                readOnly: false, refuseFinalSymlink: false),
+            PreparedMount(
+                kind: CSHIM_MOUNT_BIND_FILE, source: container.hostnamePath, target: "/etc/hostname", data: nil,
+                readOnly: false, refuseFinalSymlink: false),
+            PreparedMount(
+                kind: CSHIM_MOUNT_BIND_FILE, source: container.resolvConfPath, target: "/etc/resolv.conf", data: nil,
+                readOnly: false, refuseFinalSymlink: false),
         ]
         for mount in container.spec.mounts {
             switch mount.kind {
             case .tmpfs:
                 let options = mount.options.isEmpty ? "mode=1777" : mount.options
-                result.append(PreparedMount(kind: CSHIM_MOUNT_TMPFS, source: nil, target: mount.target, data: options, readOnly: mount.readOnly, refuseFinalSymlink: true))
+                result.append(
+                    PreparedMount(
+                        kind: CSHIM_MOUNT_TMPFS, source: nil, target: mount.target, data: options,
+                        readOnly: mount.readOnly, refuseFinalSymlink: true))
             case .bind, .volume:
                 var source = mount.source
                 if mount.kind == .volume {
-                    source = root + "/volumes/" + mount.source + "/_data"
+                    // A path (the orchestrator's volume directory) or a bare name (`-v NAME:/dst`).
+                    if !source.hasPrefix("/") {
+                        guard !source.contains("/"), source != "..", source != "." else {
+                            throw RuntimeError(.invalidArgument, "invalid volume name '\(source)'")
+                        }
+                        source = root + "/volumes/" + source + "/_data"
+                    }
                     try makeDirectories(source)
                 }
                 var st = stat()
                 guard stat(source, &st) == 0 else {
-                    throw RuntimeError(.mountSourceMissing, "bind mount source \(source) does not exist on the host; create it first or fix the path")
+                    throw RuntimeError(
+                        .mountSourceMissing,
+                        "bind mount source \(source) does not exist on the host; create it first or fix the path")
                 }
                 let isDir = (st.st_mode & S_IFMT) == S_IFDIR
-                result.append(PreparedMount(kind: isDir ? CSHIM_MOUNT_BIND_DIR : CSHIM_MOUNT_BIND_FILE, source: source, target: mount.target, data: nil, readOnly: mount.readOnly, refuseFinalSymlink: true))
+                result.append(
+                    PreparedMount(
+                        kind: isDir ? CSHIM_MOUNT_BIND_DIR : CSHIM_MOUNT_BIND_FILE, source: source,
+                        target: mount.target, data: nil, readOnly: mount.readOnly, refuseFinalSymlink: true))
             }
         }
         return result
@@ -256,65 +275,32 @@ extension ContainerRuntime {
         if failure.step == Int32(CSHIM_STEP_EXEC.rawValue) {
             let command = container.spec.command.first ?? ""
             if failure.error == ENOENT {
-                return RuntimeError(.commandNotFound, "container \(name): executable '\(command)' not found in the image (searched PATH): \(reason)")
+                return RuntimeError(
+                    .commandNotFound,
+                    "container \(name): executable '\(command)' not found in the image (searched PATH): \(reason)")
             }
-            return RuntimeError(.commandNotInvokable, "container \(name): cannot run '\(command)': \(reason); check that it is an executable file for this machine")
+            return RuntimeError(
+                .commandNotInvokable,
+                "container \(name): cannot run '\(command)': \(reason); check that it is an executable file for this machine"
+            )
         }
         if failure.step == Int32(CSHIM_STEP_MOUNT.rawValue) || failure.step == Int32(CSHIM_STEP_MOUNT_TARGET.rawValue),
-           failure.index >= 0, Int(failure.index) < mounts.count {
+            failure.index >= 0, Int(failure.index) < mounts.count
+        {
             let mount = mounts[Int(failure.index)]
-            let hint = failure.error == ELOOP
+            let hint =
+                failure.error == ELOOP
                 ? "the target is a symlink in the image; mount onto the real path instead"
                 : "check the source and the target path"
-            return RuntimeError(.startFailed, "container \(name): \(step) \(mount.source ?? "tmpfs") on \(mount.target): \(reason); \(hint)")
+            return RuntimeError(
+                .startFailed,
+                "container \(name): \(step) \(mount.source ?? "tmpfs") on \(mount.target): \(reason); \(hint)")
         }
         if failure.step == Int32(CSHIM_STEP_WORKDIR.rawValue) {
-            return RuntimeError(.startFailed, "container \(name): cannot use working directory \(container.spec.workingDirectory): \(reason)")
+            return RuntimeError(
+                .startFailed,
+                "container \(name): cannot use working directory \(container.spec.workingDirectory): \(reason)")
         }
         return RuntimeError(.startFailed, "container \(name): \(step) failed: \(reason)")
-    }
-}
-
-/// The unix socket pair over which the child sends the master of the pty it opened.
-final class ConsoleChannel {
-    private var fds: [Int32] = [-1, -1]
-
-    init() throws {
-        if cshim_socketpair_cloexec(&fds) != 0 { throw systemError("socketpair for the console") }
-    }
-
-    var childEnd: Int32 { fds[1] }
-
-    func closeChildEnd() {
-        if fds[1] >= 0 { close(fds[1]) }
-        fds[1] = -1
-    }
-
-    func closeParentEnd() {
-        if fds[0] >= 0 { close(fds[0]) }
-        fds[0] = -1
-    }
-
-    func receiveMaster() -> Int32 { cshim_recv_fd(fds[0]) }
-
-    deinit {
-        closeChildEnd()
-        closeParentEnd()
-    }
-}
-
-/// A mount ready for the C child.
-struct PreparedMount {
-    var kind: cshim_mount_kind
-    var source: String?
-    var target: String
-    var data: String?
-    var readOnly: Bool
-    var refuseFinalSymlink: Bool
-
-    func toC(_ arena: CStringArena) -> cshim_mount {
-        cshim_mount(kind: Int32(kind.rawValue), source: arena.optionalString(source), target: arena.string(target),
-                    data: arena.optionalString(data), readonly: readOnly ? 1 : 0,
-                    refuse_final_symlink: refuseFinalSymlink ? 1 : 0)
     }
 }

@@ -12,7 +12,8 @@ extension ContainerRuntime {
         var container = try store.load(store.resolve(nameOrID))
         let cgroup = Cgroup(id: container.id)
         if reaped == pid {
-            container.state.exitCode = cshim_wifexited(status) != 0
+            container.state.exitCode =
+                cshim_wifexited(status) != 0
                 ? cshim_wexitstatus(status) : 128 + cshim_wtermsig(status)
         }
         container.state.oomKilled = cgroup.oomKilled()
@@ -67,7 +68,13 @@ extension ContainerRuntime {
     /// (it is killed first). Nothing stays behind in /proc/mounts (the overlay lives only in the
     /// container's mount namespace), the cgroup tree or the state root.
     public func delete(_ nameOrID: String, force: Bool = false) throws {
-        var container = try container(nameOrID)
+        let id = try store.resolve(nameOrID)
+        if !fileExists(store.directory(of: id)) {
+            // A crash between reserving the name and creating the directory left only the name.
+            store.release(name: nameOrID, id: id)
+            return
+        }
+        var container = try container(id)
         if let process = container.liveProcess {
             guard force else {
                 throw RuntimeError(.invalidState, "container \(container.name) is running; stop it first or use rm -f")
@@ -120,7 +127,10 @@ extension ContainerRuntime {
             let container = try refreshed(store.load(id))
             if container.state.status != .running { return container.state }
             if monotonicMilliseconds() > deadline {
-                throw RuntimeError(.invalidState, "container \(container.name) did not finish exiting within \(seconds)s; its owner (pid \(container.state.ownerPid ?? 0)) may be stuck")
+                throw RuntimeError(
+                    .invalidState,
+                    "container \(container.name) did not finish exiting within \(seconds)s; its owner (pid \(container.state.ownerPid ?? 0)) may be stuck"
+                )
             }
             usleep(5_000)
         }

@@ -4,11 +4,9 @@ extension ContainerRuntime {
     public func update(_ nameOrID: String, limits: ResourceLimits) throws {
         let container = try container(nameOrID)
         guard container.isRunning else {
-            throw RuntimeError(.invalidState, "container \(container.name) is not running; its limits apply when it starts")
+            throw RuntimeError(
+                .invalidState, "container \(container.name) is not running; its limits apply when it starts")
         }
-        // Raising a v1 memory limit above memsw fails until memsw is raised: write it twice.
-        let cgroup = Cgroup(id: container.id)
-        try? cgroup.create(limits)
-        try cgroup.create(limits)
+        try Cgroup(id: container.id).create(limits)
     }
 }

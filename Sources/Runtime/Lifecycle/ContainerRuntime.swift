@@ -30,25 +30,32 @@ public struct ContainerRuntime: Sendable {
     @discardableResult
     public func create(_ spec: ContainerSpec) throws -> Container {
         guard !spec.command.isEmpty else {
-            throw RuntimeError(.invalidArgument, "no command specified: the image has no CMD or ENTRYPOINT; give one after the image name")
+            throw RuntimeError(
+                .invalidArgument,
+                "no command specified: the image has no CMD or ENTRYPOINT; give one after the image name")
         }
         guard !spec.lowerDirectories.isEmpty else {
             throw RuntimeError(.invalidArgument, "container \(spec.name) has no root filesystem layers")
         }
         for layer in spec.lowerDirectories where !isDirectory(layer) {
-            throw RuntimeError(.notFound, "image layer directory \(layer) does not exist; re-import or re-pull the image")
+            throw RuntimeError(
+                .notFound, "image layer directory \(layer) does not exist; re-import or re-pull the image")
         }
         guard spec.workingDirectory.hasPrefix("/") else {
-            throw RuntimeError(.invalidArgument, "the working directory '\(spec.workingDirectory)' must be an absolute path")
+            throw RuntimeError(
+                .invalidArgument, "the working directory '\(spec.workingDirectory)' must be an absolute path")
         }
         _ = try UserDatabase(layers: spec.lowerDirectories).resolve(spec.user)
         _ = try Capabilities.mask(add: spec.capAdd, drop: spec.capDrop)
         for mount in spec.mounts {
             guard mount.target.hasPrefix("/"), !mount.target.split(separator: "/").contains("..") else {
-                throw RuntimeError(.invalidArgument, "mount target '\(mount.target)' must be an absolute path without '..'")
+                throw RuntimeError(
+                    .invalidArgument, "mount target '\(mount.target)' must be an absolute path without '..'")
             }
             if mount.kind == .bind, !fileExists(mount.source) {
-                throw RuntimeError(.mountSourceMissing, "bind mount source \(mount.source) does not exist on the host; create it first or fix the path")
+                throw RuntimeError(
+                    .mountSourceMissing,
+                    "bind mount source \(mount.source) does not exist on the host; create it first or fix the path")
             }
         }
         if case .container(let other) = spec.network { _ = try store.load(other) }

@@ -15,7 +15,10 @@ struct ContainerStore {
         try makeDirectories(namesDirectory, mode: 0o700)
         if symlink(id, namesDirectory + "/" + name) != 0 {
             if errno == EEXIST {
-                throw RuntimeError(.alreadyExists, "the container name '\(name)' is already in use; remove that container (swiftstack rm -f \(name)) or choose another --name")
+                throw RuntimeError(
+                    .alreadyExists,
+                    "the container name '\(name)' is already in use; remove that container (swiftstack rm -f \(name)) or choose another --name"
+                )
             }
             throw systemError("reserve name", namesDirectory + "/" + name)
         }
@@ -33,7 +36,9 @@ struct ContainerStore {
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: namesDirectory + "/" + nameOrID) {
             return target
         }
-        if !nameOrID.isEmpty, !nameOrID.contains("/"), fileExists(directory(of: nameOrID) + "/config.json") { return nameOrID }
+        if !nameOrID.isEmpty, !nameOrID.contains("/"), fileExists(directory(of: nameOrID) + "/config.json") {
+            return nameOrID
+        }
         let ids = allIDs().filter { $0.hasPrefix(nameOrID) }
         if ids.count == 1, nameOrID.count >= 3 { return ids[0] }
         throw RuntimeError(.notFound, "no such container: \(nameOrID) (see swiftstack ps -a)")
@@ -49,8 +54,10 @@ struct ContainerStore {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {
-            let spec = try decoder.decode(ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
-            let state = try decoder.decode(ContainerState.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/state.json")))
+            let spec = try decoder.decode(
+                ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
+            let state = try decoder.decode(
+                ContainerState.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/state.json")))
             return Container(spec: spec, state: state, directory: dir)
         } catch {
             throw RuntimeError(.notFound, "container \(id) has no readable state in \(dir): \(error)")
@@ -72,35 +79,5 @@ struct ContainerStore {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return try encoder.encode(value)
-    }
-}
-
-/// Crash-safe file replacement: temp file, fsync, rename, fsync of the directory. Without
-/// `durable` the fsyncs are skipped (still atomic against a crash of the process, not of the machine).
-enum AtomicFile {
-    static func write(_ data: Data, to path: String, durable: Bool = true) throws {
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        if fd < 0 { throw systemError("create", temp) }
-        let ok = data.withUnsafeBytes { writeAll(fd, $0) }
-        if !ok || (durable && fsync(fd) != 0) {
-            let code = errno
-            close(fd)
-            unlink(temp)
-            throw systemError("write", temp, errno: code)
-        }
-        close(fd)
-        if rename(temp, path) != 0 {
-            let code = errno
-            unlink(temp)
-            throw systemError("rename to", path, errno: code)
-        }
-        guard durable else { return }
-        let dir = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
     }
 }

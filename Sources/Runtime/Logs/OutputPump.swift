@@ -21,7 +21,8 @@ public struct OutputPump {
     /// Relay from `input.from` to `input.to`; when `from` ends and `closeTarget`, `to` is closed.
     public var input: (from: Int32, to: Int32, closeTarget: Bool)?
 
-    public init(sources: [Source], log: ContainerLogWriter?, input: (from: Int32, to: Int32, closeTarget: Bool)? = nil) {
+    public init(sources: [Source], log: ContainerLogWriter?, input: (from: Int32, to: Int32, closeTarget: Bool)? = nil)
+    {
         self.sources = sources
         self.log = log
         self.input = input

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Linux capabilities by name, and Docker's default set.
 public enum Capabilities {
     static let names: [String] = [
@@ -30,9 +32,29 @@ public enum Capabilities {
         let all: UInt64 = (1 << UInt64(names.count)) - 1
         var mask = try dockerDefault.reduce(UInt64(0)) { $0 | (try bit($1)) }
         if drop.contains(where: { $0.uppercased() == "ALL" }) { mask = 0 }
-        if add.contains(where: { $0.uppercased() == "ALL" }) { mask = all }
-        for name in add where name.uppercased() != "ALL" { mask |= try bit(name) }
+        // "ALL" means all that we hold ourselves (root here lacks CAP_SYS_RESOURCE, for one).
+        let available = ownBoundingSet() ?? all
+        if add.contains(where: { $0.uppercased() == "ALL" }) { mask = all & available }
+        for name in add where name.uppercased() != "ALL" {
+            let capability = try bit(name)
+            guard available & capability != 0 else {
+                throw RuntimeError(
+                    .invalidArgument,
+                    "cannot add capability \(name): swiftstack itself does not hold it on this host (see CapBnd in /proc/self/status)"
+                )
+            }
+            mask |= capability
+        }
         for name in drop where name.uppercased() != "ALL" { mask &= ~(try bit(name)) }
-        return mask
+        return mask & available
+    }
+
+    /// Our own bounding set (CapBnd of /proc/self/status).
+    static func ownBoundingSet() -> UInt64? {
+        guard let status = readSmallFile("/proc/self/status") else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("CapBnd:") {
+            return UInt64(line.dropFirst("CapBnd:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        }
+        return nil
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything needed to create one container. Persisted as `config.json` in its directory.
 public struct ContainerSpec: Codable, Sendable, Equatable {
     /// Unique id (hex); names the directory, the cgroups and the log.
@@ -86,121 +88,13 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
 
     /// Docker's combination of an image's ENTRYPOINT and CMD with the command line's arguments:
     /// arguments replace CMD; `entrypointOverride` replaces ENTRYPOINT (and then CMD is dropped).
-    public static func combine(entrypoint: [String], cmd: [String], arguments: [String],
-                               entrypointOverride: [String]? = nil) -> [String] {
+    public static func combine(
+        entrypoint: [String], cmd: [String], arguments: [String],
+        entrypointOverride: [String]? = nil
+    ) -> [String] {
         if let entrypointOverride {
             return entrypointOverride + arguments
         }
         return entrypoint + (arguments.isEmpty ? cmd : arguments)
-    }
-}
-
-/// A mount inside the container. Targets are absolute container paths.
-public struct Mount: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable {
-        /// A host path (file or directory).
-        case bind
-        /// A named volume: a host directory swiftstack manages (source is its path).
-        case volume
-        case tmpfs
-    }
-
-    public var kind: Kind
-    public var source: String
-    public var target: String
-    public var readOnly: Bool
-    /// tmpfs options ("size=64m,mode=1777").
-    public var options: String
-
-    public init(kind: Kind, source: String = "", target: String, readOnly: Bool = false, options: String = "") {
-        self.kind = kind
-        self.source = source
-        self.target = target
-        self.readOnly = readOnly
-        self.options = options
-    }
-
-    /// Parses Docker's `-v SRC:DST[:ro|rw]`.
-    public static func parseVolume(_ text: String) throws -> Mount {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw RuntimeError(.invalidArgument, "invalid volume '\(text)': expected SOURCE:TARGET[:ro]")
-        }
-        var readOnly = false
-        if parts.count == 3 {
-            switch parts[2] {
-            case "ro": readOnly = true
-            case "rw", "": readOnly = false
-            default: throw RuntimeError(.invalidArgument, "invalid volume '\(text)': unknown option '\(parts[2])' (use ro or rw)")
-            }
-        }
-        guard parts[1].hasPrefix("/") else {
-            throw RuntimeError(.invalidArgument, "invalid volume '\(text)': the target must be an absolute path")
-        }
-        return Mount(kind: parts[0].hasPrefix("/") ? .bind : .volume, source: parts[0], target: parts[1], readOnly: readOnly)
-    }
-}
-
-/// Which network namespace a container lives in.
-public enum NetworkMode: Codable, Sendable, Equatable {
-    /// A fresh namespace with only `lo` (`--network none`, or one the network layer wires up).
-    case isolated
-    /// The host's namespace.
-    case host
-    /// Another container's namespace (`container:NAME`), by the id of that container.
-    case container(String)
-    /// A namespace prepared by the network layer and pinned at this path (a bind-mounted
-    /// `/proc/PID/ns/net`), so its veth and address exist before the container's first process.
-    case namespace(String)
-}
-
-/// cgroup limits; nil means unlimited.
-public struct ResourceLimits: Codable, Sendable, Equatable {
-    public var memoryBytes: Int64?
-    /// CPUs as a fraction (0.5 = half a CPU): CFS quota over a 100 ms period.
-    public var cpus: Double?
-    public var pids: Int?
-    /// Soft/hard open-files limit; never raised above the current hard limit.
-    public var openFiles: UInt64?
-
-    public init(memoryBytes: Int64? = nil, cpus: Double? = nil, pids: Int? = nil, openFiles: UInt64? = nil) {
-        self.memoryBytes = memoryBytes
-        self.cpus = cpus
-        self.pids = pids
-        self.openFiles = openFiles
-    }
-
-    /// Parses Docker's memory sizes: "64m", "1g", "512k", "1048576", "100b".
-    public static func parseBytes(_ text: String) throws -> Int64 {
-        let lower = text.lowercased()
-        let units: [(String, Int64)] = [("kb", 1 << 10), ("mb", 1 << 20), ("gb", 1 << 30), ("k", 1 << 10),
-                                        ("m", 1 << 20), ("g", 1 << 30), ("b", 1)]
-        for (suffix, factor) in units where lower.hasSuffix(suffix) {
-            if let value = Double(lower.dropLast(suffix.count)), value > 0 { return Int64(value * Double(factor)) }
-            break
-        }
-        if let value = Int64(lower), value > 0 { return value }
-        throw RuntimeError(.invalidArgument, "invalid memory size '\(text)': use a number with an optional unit (b, k, m, g), e.g. 64m")
-    }
-}
-
-/// A process to start inside a running container (`exec`).
-public struct ExecSpec: Sendable {
-    public var command: [String]
-    /// Extra "KEY=VALUE" entries on top of the container's environment.
-    public var environment: [String]
-    /// nil: the container's user.
-    public var user: String?
-    /// nil: the container's working directory.
-    public var workingDirectory: String?
-    public var tty: Bool
-
-    public init(command: [String], environment: [String] = [], user: String? = nil,
-                workingDirectory: String? = nil, tty: Bool = false) {
-        self.command = command
-        self.environment = environment
-        self.user = user
-        self.workingDirectory = workingDirectory
-        self.tty = tty
     }
 }

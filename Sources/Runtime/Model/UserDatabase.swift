@@ -1,18 +1,19 @@
 import Glibc
 
-/// A user resolved from an image's /etc/passwd and /etc/group.
-public struct ResolvedUser: Sendable, Equatable {
-    public var uid: UInt32
-    public var gid: UInt32
-    public var supplementaryGroups: [UInt32]
-    public var home: String
-}
-
 /// Reads /etc/passwd and /etc/group from a root filesystem given as overlay layers (the top-most
 /// layer that has the file wins), and resolves Docker's `user[:group]` strings against them.
 struct UserDatabase {
-    struct User { var name: String; var uid: UInt32; var gid: UInt32; var home: String }
-    struct Group { var name: String; var gid: UInt32; var members: [String] }
+    struct User {
+        var name: String
+        var uid: UInt32
+        var gid: UInt32
+        var home: String
+    }
+    struct Group {
+        var name: String
+        var gid: UInt32
+        var members: [String]
+    }
 
     var users: [User] = []
     var groups: [Group] = []
@@ -65,7 +66,10 @@ struct UserDatabase {
             name = entry?.name
         } else {
             guard let entry = users.first(where: { $0.name == userPart }) else {
-                throw RuntimeError(.userNotFound, "unable to find user '\(userPart)': no matching entry in the image's /etc/passwd; use a numeric uid or add the user to the image")
+                throw RuntimeError(
+                    .userNotFound,
+                    "unable to find user '\(userPart)': no matching entry in the image's /etc/passwd; use a numeric uid or add the user to the image"
+                )
             }
             result = ResolvedUser(uid: entry.uid, gid: entry.gid, supplementaryGroups: [], home: entry.home)
             name = entry.name
@@ -77,7 +81,8 @@ struct UserDatabase {
             } else if let group = groups.first(where: { $0.name == groupPart }) {
                 result.gid = group.gid
             } else {
-                throw RuntimeError(.userNotFound, "unable to find group '\(groupPart)': no matching entry in the image's /etc/group")
+                throw RuntimeError(
+                    .userNotFound, "unable to find group '\(groupPart)': no matching entry in the image's /etc/group")
             }
         } else if let name {
             var extra = groups.filter { $0.members.contains(name) }.map(\.gid)

@@ -1,13 +1,14 @@
 import Glibc
 
 /// Owns C strings and arrays handed to the clone child: everything is allocated before clone and
-/// freed after it returns (the child works on its own copy).
+/// freed after it returns (the child works on its own copy). Only trivial C types are stored.
 final class CStringArena {
-    private var allocations: [UnsafeMutableRawPointer] = []
+    private var strings: [UnsafeMutablePointer<CChar>] = []
+    private var buffers: [UnsafeMutableRawPointer] = []
 
     func string(_ text: String) -> UnsafePointer<CChar> {
         let pointer = strdup(text)!
-        allocations.append(UnsafeMutableRawPointer(pointer))
+        strings.append(pointer)
         return UnsafePointer(pointer)
     }
 
@@ -15,22 +16,21 @@ final class CStringArena {
 
     /// A NULL-terminated array of C strings.
     func array(_ texts: [String]) -> UnsafePointer<UnsafePointer<CChar>?> {
-        let buffer = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: texts.count + 1)
-        for (index, text) in texts.enumerated() { buffer[index] = string(text) }
-        buffer[texts.count] = nil
-        allocations.append(UnsafeMutableRawPointer(buffer))
-        return UnsafePointer(buffer)
+        buffer(texts.map { Optional(string($0)) } + [nil])
     }
 
+    /// A copy of `values` (at least one slot, so the pointer is never dangling).
     func buffer<T>(_ values: [T]) -> UnsafePointer<T> {
-        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(1, values.count))
-        for (index, value) in values.enumerated() { (buffer + index).initialize(to: value) }
-        allocations.append(UnsafeMutableRawPointer(buffer))
-        return UnsafePointer(buffer)
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: max(1, values.count) * MemoryLayout<T>.stride, alignment: MemoryLayout<T>.alignment)
+        buffers.append(raw)
+        let typed = raw.bindMemory(to: T.self, capacity: max(1, values.count))
+        for (index, value) in values.enumerated() { (typed + index).initialize(to: value) }
+        return UnsafePointer(typed)
     }
 
     deinit {
-        // strdup'ed strings come from malloc; allocate() from Swift's allocator, which is malloc too.
-        for pointer in allocations { free(pointer) }
+        for pointer in strings { free(pointer) }
+        for pointer in buffers { pointer.deallocate() }
     }
 }

@@ -18,7 +18,8 @@ public enum DetachedProcess {
             entry += 1
         }
         let envp = UnsafeMutablePointer(mutating: arena.array(environment))
-        let pid = argv.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: arguments.count + 1) { argvC in
+        let pid = argv.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: arguments.count + 1) {
+            argvC in
             envp.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: environment.count + 1) { envC in
                 cshim_spawn_detached(executable, argvC, envC, devnull, devnull, devnull, keepFD)
             }

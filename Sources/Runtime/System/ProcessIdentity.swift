@@ -18,7 +18,8 @@ public struct ProcessIdentity: Sendable, Equatable {
     /// hold spaces and parentheses, so fields are counted after the LAST ')'.
     static func readStat(_ pid: Int32) -> (UInt64, Character)? {
         guard pid > 0, let text = readSmallFile("/proc/\(pid)/stat"),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); field 22 is fields[19].
         guard fields.count > 19, let start = UInt64(fields[19]), let state = fields[0].first else { return nil }

@@ -3,7 +3,8 @@ import Runtime
 
 /// `swiftstack inspect NAME…`: JSON (state, pid, exit code, mounts, limits), as an array like Docker.
 struct InspectCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show details of containers as JSON.")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Show details of containers as JSON.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Container names or ids.") var names: [String]

@@ -9,9 +9,12 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Show a container's output.")
 
     @OptionGroup var global: GlobalOptions
-    @Flag(name: [.short, .customLong("follow")], help: "Keep printing new output until the container exits.") var follow = false
-    @Flag(name: [.short, .customLong("timestamps")], help: "Prefix each line with its RFC 3339 timestamp.") var timestamps = false
-    @Option(name: [.customShort("n"), .customLong("tail")], help: "Only the last N lines (or all).") var tail: String = "all"
+    @Flag(name: [.short, .customLong("follow")], help: "Keep printing new output until the container exits.")
+    var follow = false
+    @Flag(name: [.short, .customLong("timestamps")], help: "Prefix each line with its RFC 3339 timestamp.")
+    var timestamps = false
+    @Option(name: [.customShort("n"), .customLong("tail")], help: "Only the last N lines (or all).") var tail: String =
+        "all"
     @Argument(help: "Container name or id.") var name: String
 
     func run() throws {

@@ -9,19 +9,25 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a command in a new container.",
-        discussion: "Exits with the container's exit code; 125 when swiftstack failed, 126 when the command cannot be invoked, 127 when it is not found."
+        discussion:
+            "Exits with the container's exit code; 125 when swiftstack failed, 126 when the command cannot be invoked, 127 when it is not found."
     )
 
     @OptionGroup var global: GlobalOptions
 
     @Flag(name: .long, help: "Remove the container when it exits.") var rm = false
-    @Flag(name: [.short, .customLong("detach")], help: "Run in the background and print the container id.") var detach = false
+    @Flag(name: [.short, .customLong("detach")], help: "Run in the background and print the container id.") var detach =
+        false
     @Option(name: .long, help: "Container name.") var name: String?
-    @Option(name: [.short, .customLong("env")], help: "Set an environment variable (KEY=VALUE, or KEY to pass ours).") var env: [String] = []
+    @Option(name: [.short, .customLong("env")], help: "Set an environment variable (KEY=VALUE, or KEY to pass ours).")
+    var env: [String] = []
     @Option(name: .customLong("env-file"), help: "Read environment variables from a file.") var envFile: [String] = []
-    @Option(name: [.short, .customLong("volume")], help: "Bind mount SRC:DST[:ro] (a SRC without '/' is a named volume).") var volume: [String] = []
+    @Option(
+        name: [.short, .customLong("volume")], help: "Bind mount SRC:DST[:ro] (a SRC without '/' is a named volume).")
+    var volume: [String] = []
     @Option(name: .customLong("tmpfs"), help: "Mount a tmpfs at DST[:OPTIONS].") var tmpfs: [String] = []
-    @Option(name: [.short, .customLong("workdir")], help: "Working directory inside the container.") var workdir: String?
+    @Option(name: [.short, .customLong("workdir")], help: "Working directory inside the container.") var workdir:
+        String?
     @Option(name: [.short, .customLong("user")], help: "USER[:GROUP] by name or id.") var user: String?
     @Option(name: .long, help: "Container host name.") var hostname: String?
     @Option(name: .long, help: "none, host, or container:NAME.") var network: String?
@@ -35,7 +41,8 @@ struct RunCommand: ParsableCommand {
     @Flag(name: [.short, .customLong("interactive")], help: "Keep stdin open.") var interactive = false
     @Flag(name: [.short, .customLong("tty")], help: "Allocate a pseudo-terminal.") var tty = false
     @Option(name: .long, help: "Override the image's ENTRYPOINT.") var entrypoint: String?
-    @Option(name: .customLong("stop-timeout"), help: "Seconds to wait for the stop signal before SIGKILL.") var stopTimeout: Int?
+    @Option(name: .customLong("stop-timeout"), help: "Seconds to wait for the stop signal before SIGKILL.")
+    var stopTimeout: Int?
 
     @Argument(help: "The image.") var image: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
@@ -50,7 +57,8 @@ struct RunCommand: ParsableCommand {
             return
         }
         let state = try ContainerCommandErrors.reporting(exitCode: 125) {
-            try runtime.runOwned(spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive) { pid in
+            try runtime.runOwned(spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive) {
+                pid in
                 SignalForwarding.install(forwardingTo: pid)
             }
         }
@@ -63,7 +71,7 @@ struct RunCommand: ParsableCommand {
         let store = try ImageStore(root: global.stateRoot + "/images")
         let image: Image
         do { image = try store.image(self.image) } catch {
-            throw RuntimeError(.notFound, "unable to find image '\(self.image)' locally: \(error.message); import it with swiftstack image import FILE \(self.image)")
+            throw RuntimeError(.notFound, "unable to find image '\(self.image)' locally: \(error.message)")
         }
         let layers = try store.layerDirectories(of: image)
         let config = image.config
@@ -78,7 +86,8 @@ struct RunCommand: ParsableCommand {
         for entry in tmpfs {
             let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
             guard let target = parts.first, target.hasPrefix("/") else {
-                throw RuntimeError(.invalidArgument, "invalid --tmpfs '\(entry)': expected an absolute path DST[:OPTIONS]")
+                throw RuntimeError(
+                    .invalidArgument, "invalid --tmpfs '\(entry)': expected an absolute path DST[:OPTIONS]")
             }
             mounts.append(Mount(kind: .tmpfs, target: target, options: parts.count > 1 ? parts[1] : ""))
         }
@@ -110,8 +119,12 @@ struct RunCommand: ParsableCommand {
             tty: tty, stopSignal: stopSignal, stopTimeoutSeconds: stopTimeout ?? 10, autoRemove: rm)
         spec.image = self.image
         if let name {
-            guard name.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", options: .regularExpression) != nil else {
-                throw RuntimeError(.invalidArgument, "invalid container name '\(name)': use letters, digits, '_', '.', '-'")
+            // Docker's rule: [a-zA-Z0-9][a-zA-Z0-9_.-]* (checked by hand: a regex costs start-up time).
+            let allowed = { (c: Character) in c.isASCII && (c.isLetter || c.isNumber || "_.-".contains(c)) }
+            guard let first = name.first, first.isASCII, first.isLetter || first.isNumber, name.allSatisfy(allowed)
+            else {
+                throw RuntimeError(
+                    .invalidArgument, "invalid container name '\(name)': use letters, digits, '_', '.', '-'")
             }
             spec.name = name
         }

@@ -1,21 +1,6 @@
 import Foundation
 import Glibc
 
-/// Which output stream a log line came from.
-public enum LogStream: String, Codable, Sendable {
-    case stdout
-    case stderr
-}
-
-/// One line of a container's log.
-public struct LogEntry: Codable, Sendable, Equatable {
-    /// RFC 3339 with nanoseconds, UTC.
-    public var time: String
-    public var stream: LogStream
-    /// The line including its trailing newline (a last line without one has none).
-    public var log: String
-}
-
 /// Appends a container's output to its log file as JSON lines (Docker's json-file shape), one
 /// entry per line of output, each stamped when it was read.
 public final class ContainerLogWriter {
@@ -92,24 +77,5 @@ public final class ContainerLogWriter {
         }
         return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
             + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(ts.tv_nsec, 9))Z"
-    }
-}
-
-/// Reads a container's log.
-public enum ContainerLogReader {
-    /// Entries from `offset` on; returns them and the offset after the last complete line.
-    public static func read(path: String, from offset: UInt64 = 0) -> (entries: [LogEntry], next: UInt64) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return ([], offset) }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        let data = (try? handle.readToEnd()) ?? Data()
-        guard let lastNewline = data.lastIndex(of: UInt8(ascii: "\n")) else { return ([], offset) }
-        let complete = data[data.startIndex...lastNewline]
-        let decoder = JSONDecoder()
-        var entries: [LogEntry] = []
-        for line in complete.split(separator: UInt8(ascii: "\n")) {
-            if let entry = try? decoder.decode(LogEntry.self, from: Data(line)) { entries.append(entry) }
-        }
-        return (entries, offset + UInt64(complete.count))
     }
 }
