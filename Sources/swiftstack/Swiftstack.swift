@@ -6,6 +6,6 @@ struct Swiftstack: AsyncParsableCommand {
         commandName: "swiftstack",
         abstract: "A daemonless, declarative multi-container orchestrator.",
         version: "0.1.0",
-        subcommands: [ConfigCommand.self, PlanCommand.self, ImageCommand.self]
+        subcommands: [ConfigCommand.self, PlanCommand.self, ImageCommand.self, ImageTagCommand.self]
     )
 }

@@ -19,6 +19,21 @@ struct LayerBlob: Equatable {
 /// The tar stream is hashed (diff id) on its way into a second libarchive writer that only
 /// gzips ("raw" format), whose output is hashed again (blob digest) on its way to the file.
 final class LayerWriter {
+    /// Choices that depend on where the tree comes from.
+    struct Options {
+        /// Entries newer than this (seconds since the epoch) get this mtime: `SOURCE_DATE_EPOCH`.
+        var clampModificationTime: Int?
+        /// Leave out device nodes other than whiteouts (a root filesystem's `/dev`; the runtime
+        /// mounts its own).
+        var skipDevices = false
+
+        init(clampModificationTime: Int? = Timestamp.sourceDateEpoch, skipDevices: Bool = false) {
+            self.clampModificationTime = clampModificationTime
+            self.skipDevices = skipDevices
+        }
+    }
+
+    private let options: Options
     private let sourcePath: String
     private let outputPath: String
     private let outputFD: Int32
@@ -35,7 +50,8 @@ final class LayerWriter {
         var inode: UInt64
     }
 
-    init(source: String, output: String) throws(ImageError) {
+    init(source: String, output: String, options: Options = Options()) throws(ImageError) {
+        self.options = options
         sourcePath = source
         outputPath = output
         outputFD = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -154,12 +170,17 @@ final class LayerWriter {
     private func writeEntry(directoryFD: Int32, name: [CChar], path: [CChar], info: stat) throws(ImageError) {
         let type = info.st_mode & S_IFMT
         if type == S_IFSOCK { return }
+        if options.skipDevices && (type == S_IFBLK || (type == S_IFCHR && info.st_rdev != 0)) { return }
         let display = String(nulTerminated: path)
         guard let entry = archive_entry_new() else { throw ImageError(.io, "libarchive: out of memory") }
         defer { archive_entry_free(entry) }
         archive_entry_set_uid(entry, Int64(info.st_uid))
         archive_entry_set_gid(entry, Int64(info.st_gid))
-        archive_entry_set_mtime(entry, info.st_mtim.tv_sec, info.st_mtim.tv_nsec)
+        var modified = info.st_mtim
+        if let limit = options.clampModificationTime, modified.tv_sec >= limit {
+            modified = timespec(tv_sec: limit, tv_nsec: 0)
+        }
+        archive_entry_set_mtime(entry, modified.tv_sec, modified.tv_nsec)
 
         if type == S_IFCHR && info.st_rdev == 0 {
             // An overlayfs whiteout becomes the OCI `.wh.NAME` marker.
@@ -210,7 +231,7 @@ final class LayerWriter {
             archive_entry_set_size(marker, 0)
             archive_entry_set_uid(marker, Int64(info.st_uid))
             archive_entry_set_gid(marker, Int64(info.st_gid))
-            archive_entry_set_mtime(marker, info.st_mtim.tv_sec, info.st_mtim.tv_nsec)
+            archive_entry_set_mtime(marker, modified.tv_sec, modified.tv_nsec)
             try check(archive_write_header(tar, marker), tar, "write the opaque marker of \(display)")
         }
     }

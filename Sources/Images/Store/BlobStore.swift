@@ -77,6 +77,16 @@ struct BlobStore: Sendable {
         try JSONCoding.decode(type, try read(digest), what: "blob \(digest)")
     }
 
+    /// The stored blob's size in bytes.
+    func size(of digest: String) throws(ImageError) -> Int64 {
+        let blobPath = try path(of: digest)
+        var info = stat()
+        guard lstat(blobPath, &info) == 0 else {
+            throw ImageError(.corrupt, "blob \(digest) is missing from \(directory); the store is damaged: remove the image and import it again")
+        }
+        return Int64(info.st_size)
+    }
+
     func remove(_ digest: String) throws(ImageError) {
         let blobPath = try path(of: digest)
         guard unlink(blobPath) == 0 || errno == ENOENT else {

@@ -62,7 +62,8 @@ extension ImageStore {
         return Image(
             id: manifest.config.digest, references: references, size: size, created: configuration.created ?? "",
             config: configuration.config ?? ImageConfig(), diffIDs: configuration.rootfs.diffIDs,
-            manifestDigest: manifestDigest, architecture: configuration.architecture, os: configuration.os
+            manifestDigest: manifestDigest, architecture: configuration.architecture, os: configuration.os,
+            history: configuration.history ?? []
         )
     }
 }

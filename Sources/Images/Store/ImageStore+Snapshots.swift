@@ -62,7 +62,7 @@ extension ImageStore {
         guard FileSystem.exists(blobPath) else {
             throw ImageError(.corrupt, "layer blob \(layer.digest) is missing from \(blobs.directory); remove the image and import it again")
         }
-        try LayerArchive.extract(tarball: blobPath, into: snapshot + "/rootfs", limits: ExtractionLimits(deviceNodes: .skip))
+        try LayerArchive.extract(tarball: blobPath, into: snapshot + "/rootfs", limits: extractionLimits)
         try StoreLock.withExclusive(lockPath) { () throws(ImageError) in
             try commitSnapshot(snapshot, chainID: chainID)
         }

@@ -18,6 +18,12 @@ public struct ImageStore: Sendable {
     let snapshotsDirectory: String
     let indexPath: String
     let lockPath: String
+    /// Bounds for every layer and archive the store unpacks (imports, loads, snapshots).
+    public var extractionLimits: ExtractionLimits = .default
+    /// `SOURCE_DATE_EPOCH` for what the store creates: when set, new images and history steps are
+    /// `created` then, and layer entries modified later are clamped to it, so equal inputs give
+    /// equal digests. Read from the environment when the store is opened.
+    public var sourceDateEpoch: Int? = Timestamp.sourceDateEpoch
 
     /// Opens (creating if needed) the store at `root` (made absolute), and removes leftovers of crashed writes.
     public init(root: String) throws(ImageError) {

@@ -2,6 +2,20 @@ import Glibc
 
 /// RFC 3339 UTC timestamps, as OCI configs carry them.
 enum Timestamp {
+    /// `SOURCE_DATE_EPOCH` (reproducible-builds.org) when set to a non-negative integer.
+    static var sourceDateEpoch: Int? {
+        guard let raw = getenv("SOURCE_DATE_EPOCH") else { return nil }
+        guard let seconds = Int(String(cString: raw)), seconds >= 0 else { return nil }
+        return seconds
+    }
+
+    /// The `created` time of a new image or step: `SOURCE_DATE_EPOCH` when set (so equal inputs
+    /// give equal digests), else now.
+    static func creation(epoch: Int?) -> String {
+        if let epoch { return format(seconds: epoch) }
+        return now()
+    }
+
     static func now() -> String {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
