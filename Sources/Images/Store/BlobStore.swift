@@ -50,6 +50,13 @@ struct BlobStore: Sendable {
         try moveIntoPlace(temporaryPath, target)
     }
 
+    /// Moves a file the caller has already verified to have `digest` into the store.
+    func adopt(_ temporaryPath: String, digest: String) throws(ImageError) {
+        let target = try path(of: digest)
+        if FileSystem.exists(target) { return }
+        try moveIntoPlace(temporaryPath, target)
+    }
+
     private func moveIntoPlace(_ source: String, _ target: String) throws(ImageError) {
         guard rename(source, target) == 0 else {
             throw ImageError(.io, "cannot move \(source) to \(target): \(Errno.text(errno))")
