@@ -70,3 +70,18 @@ struct ChangeTests {
         }
     }
 }
+
+@Suite("Image references")
+struct ReferenceTests {
+    @Test(arguments: [
+        ("docker.io/library/busybox:1.36", "busybox:1.36"),
+        ("docker.io/peer/web", "peer/web:latest"),
+        ("index.docker.io/library/debian:bookworm", "debian:bookworm"),
+        ("localhost/app:1", "localhost/app:1"),
+        ("registry.example.com/team/app:v2", "registry.example.com/team/app:v2"),
+        ("docker.io/library/a/b", "library/a/b:latest"),
+    ])
+    func dockerHubNamesTakeTheirShortForm(_ text: String, _ expected: String) throws {
+        #expect(try ImageReference(parsing: text).description == expected)
+    }
+}

@@ -1,7 +1,8 @@
 /// A parsed `NAME[:TAG]` image reference. The tag defaults to `latest`.
 ///
 /// Names are lowercase: components of `[a-z0-9]` joined by `.`, `-`, `_` or `__`, separated by `/`.
-/// Tags are `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, as in Docker.
+/// Tags are `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, as in Docker. Docker Hub names are kept in
+/// their short form (`docker.io/library/busybox` is `busybox`).
 public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var name: String
     public var tag: String
@@ -28,8 +29,21 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
         guard ImageReference.isValidTag(tag) else {
             throw ImageError(.invalidReference, "invalid image reference '\(reference)': the tag must be 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'")
         }
-        self.name = String(name)
+        self.name = Self.familiar(String(name))
         self.tag = String(tag)
+    }
+
+    /// Docker Hub names in the short form Docker shows: `docker.io/library/busybox` is
+    /// `busybox`, `docker.io/team/app` is `team/app` (skopeo and podman write the long form).
+    static func familiar(_ name: String) -> String {
+        for registry in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] where name.hasPrefix(registry) {
+            let rest = name.dropFirst(registry.count)
+            if rest.hasPrefix("library/") && rest.dropFirst("library/".count).split(separator: "/").count == 1 {
+                return String(rest.dropFirst("library/".count))
+            }
+            return String(rest)
+        }
+        return name
     }
 
     /// `name:tag`.
