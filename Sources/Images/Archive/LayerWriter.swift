@@ -96,6 +96,9 @@ final class LayerWriter {
         archive_write_add_filter_gzip(gzip)
         // No timestamp in the gzip header, so the same tree always gives the same blob.
         archive_write_set_options(gzip, "gzip:!timestamp")
+        // Level 1: several times faster than the default 6 for a few percent more bytes; a local
+        // store pays the compression on every import and commit.
+        archive_write_set_options(gzip, "gzip:compression-level=1")
         archive_write_set_bytes_in_last_block(gzip, 1)
         try check(archive_write_open2(gzip, context, nil, { _, context, bytes, count in
             let writer = Unmanaged<LayerWriter>.fromOpaque(context!).takeUnretainedValue()

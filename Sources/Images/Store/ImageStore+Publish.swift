@@ -17,7 +17,8 @@ extension ImageStore {
         let chainIDs = try Self.chainIDs(configuration.rootfs.diffIDs)
         let firstNew = chainIDs.count - layers.count
         for (offset, layer) in layers.enumerated() {
-            try blobs.ingest(layer.blobPath, digest: layer.descriptor.digest, size: layer.descriptor.size)
+            // The digest was computed while the layer was written: no second pass over it.
+            try blobs.adopt(layer.blobPath, digest: layer.descriptor.digest)
             if let snapshot = layer.snapshot { try commitSnapshot(snapshot, chainID: chainIDs[firstNew + offset]) }
         }
         let configBytes: [UInt8]
