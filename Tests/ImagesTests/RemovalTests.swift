@@ -25,8 +25,10 @@ struct RemovalTests {
         #expect { try store.remove("app:1", inUse: [image.id]) } throws: { error in
             (error as? ImageError)?.code == .conflict && "\(error)".contains("a container uses it")
         }
+        #expect(try store.summaries() == store.list().map(ImageSummary.init))
         let forced = try store.remove("app:1", force: true, inUse: [image.id])
         #expect(forced == ImageRemoval(untagged: ["app:1"]))
+        #expect(try store.summaries() == store.list().map(ImageSummary.init))
         let dangling = try store.image(image.id)
         #expect(dangling.references.isEmpty)
         let layers = try store.layerDirectories(of: dangling)
@@ -51,6 +53,8 @@ struct RemovalTests {
         let old = try store.importRootfs(tarball: tarball, reference: "moving", config: ImageConfig(cmd: ["old"]))
         _ = try store.importRootfs(tarball: tarball, reference: "moving", config: ImageConfig(cmd: ["new"]))
 
+        #expect(try store.summaries() == store.list().map(ImageSummary.init))
+        #expect(try store.summaries().count == 4)
         let dangling = try store.prune(inUse: [used.id])
         #expect(dangling.deleted == [old.id] && dangling.untagged.isEmpty)
         let all = try store.prune(all: true, inUse: [used.id])

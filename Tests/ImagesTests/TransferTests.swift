@@ -44,6 +44,8 @@ struct TransferTests {
         #expect(try Files.sha256(again) == (try Files.sha256(archive)))
         _ = try source.load(archive: again)
         #expect(try source.list().count == 2)
+        #expect(try target.summaries() == target.list().map(ImageSummary.init))
+        #expect(try source.summaries() == source.list().map(ImageSummary.init))
         #expect(try source.image("web:1").manifestDigest == image.manifestDigest)
 
         if format == .docker {
@@ -82,6 +84,7 @@ struct TransferTests {
         #expect(try store.image("old/b").references == ["old/b:1", "old/b:latest"])
         #expect(try store.image("old/a:1").config.cmd == ["a"])
         #expect(TestDirectory.names(in: root + "/snapshots").count == 1)
+        #expect(try store.summaries() == store.list().map(ImageSummary.init))
         #expect(try Files.read(try store.layerDirectories(of: loaded[1])[0] + "/etc/os-release") == Array("ID=test\n".utf8))
     }
 

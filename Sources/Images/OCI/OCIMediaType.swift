@@ -17,6 +17,10 @@ enum OCIAnnotation {
     static let referenceName = "org.opencontainers.image.ref.name"
     /// Uncompressed size of a layer, so `image ls` needs no decompression.
     static let uncompressedSize = "io.swiftstack.layer.uncompressed-size"
+    /// Summary of an image on its `index.json` entry, so `image ls` reads one file.
+    static let created = "org.opencontainers.image.created"
+    static let imageID = "io.swiftstack.image.id"
+    static let imageSize = "io.swiftstack.image.size"
     /// The full `name:tag` in archives Docker and containerd write (`ref.name` is then the tag alone).
     static let containerdImageName = "io.containerd.image.name"
 }

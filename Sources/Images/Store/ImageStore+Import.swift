@@ -75,18 +75,24 @@ extension OCIIndex {
             var dangling = manifests.remove(at: old)
             let oldDigest = dangling.digest
             if oldDigest != manifest.digest && !manifests.contains(where: { $0.digest == oldDigest }) {
-                dangling.annotations = nil
+                dangling.removeReferenceName()
                 manifests.append(dangling)
             }
         }
         // A dangling entry of the same manifest is replaced by the tagged one.
         manifests.removeAll { $0.digest == manifest.digest && $0.referenceName == nil }
         var tagged = manifest
-        tagged.annotations = [OCIAnnotation.referenceName: name]
+        tagged.annotations = (manifest.annotations ?? [:]).merging([OCIAnnotation.referenceName: name]) { $1 }
         manifests.append(tagged)
     }
 }
 
 extension OCIDescriptor {
     var referenceName: String? { annotations?[OCIAnnotation.referenceName] }
+
+    /// Drops the tag, keeping the summary annotations.
+    mutating func removeReferenceName() {
+        annotations?[OCIAnnotation.referenceName] = nil
+        if annotations?.isEmpty == true { annotations = nil }
+    }
 }

@@ -35,7 +35,7 @@ extension ImageStore {
                 let configDigest = try blobs.write(planned.configBytes)
                 var descriptor: OCIDescriptor
                 if planned.manifestIsMade, var existing = try manifest(withConfig: configDigest) {
-                    existing.annotations = nil
+                    existing.removeReferenceName()
                     descriptor = existing
                 } else {
                     let manifestDigest = try blobs.write(planned.manifestBytes)

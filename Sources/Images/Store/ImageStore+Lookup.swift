@@ -17,6 +17,34 @@ extension ImageStore {
         return images.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
     }
 
+    /// Every image as `image ls` shows it, newest first, from `index.json` alone (entries the
+    /// store wrote carry a summary; others are read from their blobs).
+    public func summaries() throws(ImageError) -> [ImageSummary] {
+        let index = try readIndex()
+        var byDigest = [String: ImageSummary]()
+        var order = [String]()
+        for descriptor in index.manifests {
+            if var known = byDigest[descriptor.digest] {
+                if let name = descriptor.referenceName { known.references.append(name) }
+                byDigest[descriptor.digest] = known
+                continue
+            }
+            order.append(descriptor.digest)
+            if let annotations = descriptor.annotations, let id = annotations[OCIAnnotation.imageID],
+               let size = annotations[OCIAnnotation.imageSize].flatMap({ Int64($0) }), let created = annotations[OCIAnnotation.created] {
+                byDigest[descriptor.digest] = ImageSummary(id: id, references: descriptor.referenceName.map { [$0] } ?? [],
+                                                           size: size, created: created)
+            } else {
+                byDigest[descriptor.digest] = ImageSummary(try loadImage(manifestDigest: descriptor.digest, index: index))
+            }
+        }
+        return order.compactMap { digest in
+            guard var summary = byDigest[digest] else { return nil }
+            summary.references = Array(Set(summary.references)).sorted()
+            return summary
+        }.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+    }
+
     /// The manifest digest `reference` names in `index`.
     func resolve(_ reference: String, in index: OCIIndex) throws(ImageError) -> String {
         let hexCandidate = reference.hasPrefix("sha256:") ? String(reference.dropFirst(7)) : reference

@@ -38,6 +38,8 @@ extension ImageStore {
 
     /// Adds a manifest (already in `blobs/`) to the index under `reference`, or untagged. Callers hold the lock.
     func record(_ descriptor: OCIDescriptor, reference: ImageReference?) throws(ImageError) -> Image {
+        var descriptor = descriptor
+        descriptor.annotations = try summaryAnnotations(manifestDigest: descriptor.digest)
         var index = try readIndex()
         if let reference {
             index.tag(reference, manifest: descriptor)
@@ -69,5 +71,13 @@ extension LayerBlob {
     var descriptor: OCIDescriptor {
         OCIDescriptor(mediaType: OCIMediaType.layerGzip, digest: digest, size: size,
                       annotations: [OCIAnnotation.uncompressedSize: String(uncompressedSize)])
+    }
+}
+
+extension ImageStore {
+    /// What `summaries()` needs of an image, for its `index.json` entry.
+    func summaryAnnotations(manifestDigest: String) throws(ImageError) -> [String: String] {
+        let image = try loadImage(manifestDigest: manifestDigest, index: OCIIndex())
+        return [OCIAnnotation.imageID: image.id, OCIAnnotation.imageSize: String(image.size), OCIAnnotation.created: image.created]
     }
 }

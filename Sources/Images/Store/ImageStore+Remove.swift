@@ -51,9 +51,12 @@ extension ImageStore {
                 guard force else {
                     throw ImageError(.conflict, "cannot remove image \(tags.first ?? Self.short(id)) (\(Self.short(id))): a container uses it; remove the container first, or pass -f to untag it (its content stays until the container is gone)")
                 }
+                guard var kept = index.manifests.first(where: { $0.digest == digest }) else {
+                    throw ImageError(.notFound, "no such image: \(reference)")
+                }
+                kept.removeReferenceName()
                 index.manifests.removeAll { $0.digest == digest }
-                index.manifests.append(OCIDescriptor(mediaType: OCIMediaType.manifest, digest: digest,
-                                                     size: try blobs.size(of: digest)))
+                index.manifests.append(kept)
                 try writeIndex(index)
                 return ImageRemoval(untagged: tags)
             }

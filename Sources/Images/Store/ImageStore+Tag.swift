@@ -11,7 +11,7 @@ extension ImageStore {
             guard var descriptor = index.manifests.first(where: { $0.digest == digest }) else {
                 throw ImageError(.notFound, "no such image: \(source)")
             }
-            descriptor.annotations = nil
+            descriptor.removeReferenceName()
             index.tag(targetReference, manifest: descriptor)
             try writeIndex(index)
             return try loadImage(manifestDigest: digest, index: index)

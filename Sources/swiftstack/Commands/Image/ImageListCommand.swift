@@ -24,7 +24,7 @@ struct ImageListCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openImageStore()
-        let images = try ImageCommandErrors.reporting { () throws(ImageError) in try store.list() }
+        let images = try ImageCommandErrors.reporting { () throws(ImageError) in try store.summaries() }
         let now = Int(Date().timeIntervalSince1970)
         var rows = [Row]()
         for image in images {
@@ -49,13 +49,13 @@ struct ImageListCommand: ParsableCommand {
     }
 
     struct Row {
-        var image: Image
+        var image: ImageSummary
         var repository: String
         var tag: String
         var createdSince: String
         var size: String
 
-        init(image: Image, reference: String?, now: Int) {
+        init(image: ImageSummary, reference: String?, now: Int) {
             self.image = image
             if let reference, let colon = reference.lastIndex(of: ":") {
                 repository = String(reference[..<colon])
