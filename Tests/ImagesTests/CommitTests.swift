@@ -1,5 +1,6 @@
 import CArchive
 import Glibc
+import Foundation
 import Testing
 @testable import Images
 
@@ -99,6 +100,30 @@ struct CommitTests {
         #expect(configuration.history?.first?.emptyLayer == nil && configuration.history?.last?.emptyLayer == true)
     }
 
+    @Test func largeLayersAreGzippedInMembersThatReadBackWhole() throws {
+        let directory = try TestDirectory("members")
+        defer { directory.remove() }
+        let tree = try Tree(directory.path + "/tree")
+        let contents = PseudoRandom.bytes(11 << 20)
+        try tree.file("data/big.bin", bytes: contents)
+        try tree.file("data/small", "small")
+        let root = directory.path + "/images"
+        let store = try ImageStore(root: root)
+        let image = try store.commit(base: nil, layerFrom: tree.path, config: ImageConfig(),
+                                     history: HistoryEntry(createdBy: "COPY data /data"), reference: "big")
+        let manifest = try store.blobs.readJSON(OCIManifest.self, image.manifestDigest)
+        let blob = try store.blobs.path(of: manifest.layers[0].digest)
+        let tar = try TestTarball.decompress(blob)
+        #expect(tar.count > 2 * ParallelGzip.chunkSize)
+        #expect("sha256:" + SHA256Hex.of(tar) == image.diffIDs[0])
+        // Unpacked again from the blob alone.
+        TestDirectory.removeTree(root + "/snapshots")
+        mkdir(root + "/snapshots", 0o700)
+        let layer = try store.layerDirectories(of: image)[0]
+        #expect(try Files.read(layer + "/data/big.bin") == contents)
+        #expect(try Files.read(layer + "/data/small") == Array("small".utf8))
+    }
+
     @Test func sameInputsGiveSameDigestsWithSourceDateEpoch() throws {
         let directory = try TestDirectory("reproducible")
         defer { directory.remove() }
@@ -161,6 +186,13 @@ struct Tree {
         chmod(path + "/" + relative, mode)
     }
 
+    func file(_ relative: String, bytes: [UInt8]) throws {
+        try makeParents(relative)
+        guard FileManager.default.createFile(atPath: path + "/" + relative, contents: Data(bytes)) else {
+            throw TestFailure("create \(relative)")
+        }
+    }
+
     func whiteout(_ relative: String) throws {
         try makeParents(relative)
         guard mknod(path + "/" + relative, S_IFCHR, 0) == 0 else { throw TestFailure("mknod \(relative)") }
@@ -178,5 +210,21 @@ struct Tree {
             current += "/" + component
             if mkdir(current, 0o755) != 0 && errno != EEXIST { throw TestFailure("mkdir \(current)") }
         }
+    }
+}
+
+/// Bytes that compress poorly, the same on every run (xorshift).
+enum PseudoRandom {
+    static func bytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
+        var state = seed
+        var out = [UInt8]()
+        out.reserveCapacity(count)
+        while out.count < count {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            withUnsafeBytes(of: state) { out.append(contentsOf: $0.prefix(count - out.count)) }
+        }
+        return out
     }
 }

@@ -21,6 +21,8 @@ struct InteropTests {
         let upper = try Tree(directory.path + "/upper")
         try upper.file("srv/index.html", "hello\n")
         try upper.whiteout("etc/hostname")
+        // Over 4 MiB, so the layer is gzipped as several members.
+        try upper.file("srv/blob.bin", bytes: PseudoRandom.bytes(9 << 20))
         let image = try store.commit(base: base, layerFrom: upper.path, config: try base.config.applying(changes: ["CMD [\"sh\"]", "ENV MODE=test"]),
                                      history: HistoryEntry(createdBy: "COPY index.html /srv/"), reference: "interop/web:1")
         return (store, image)
@@ -87,6 +89,7 @@ struct InteropTests {
         // ref.name holds the tag alone, as Docker writes it.
         try Peer.run(Self.umoci, ["unpack", "--image", layout + ":1", bundle])
         #expect(try Files.read(bundle + "/rootfs/srv/index.html") == Array("hello\n".utf8))
+        #expect(try Files.read(bundle + "/rootfs/srv/blob.bin") == PseudoRandom.bytes(9 << 20))
         #expect(Files.exists(bundle + "/rootfs/bin/busybox"))
         // The whiteout of the second layer removed the first layer's file.
         #expect(!Files.exists(bundle + "/rootfs/etc/hostname"))

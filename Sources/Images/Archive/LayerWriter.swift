@@ -16,8 +16,8 @@ struct LayerBlob: Equatable {
 /// Writes a directory as a reproducible gzip layer tar: entries sorted bytewise, pax format,
 /// no gzip timestamp, hardlinks kept, overlayfs whiteouts turned back into OCI `.wh.` entries.
 ///
-/// The tar stream is hashed (diff id) on its way into a second libarchive writer that only
-/// gzips ("raw" format), whose output is hashed again (blob digest) on its way to the file.
+/// The tar stream is hashed (diff id) on its way into a parallel gzip compressor, whose
+/// output is hashed again (blob digest) on its way to the file.
 final class LayerWriter {
     /// Choices that depend on where the tree comes from.
     struct Options {
@@ -40,7 +40,7 @@ final class LayerWriter {
     private let tarDigest = StreamingDigest()
     private let gzipDigest = StreamingDigest()
     private var tar: OpaquePointer?
-    private var gzip: OpaquePointer?
+    private var gzip: ParallelGzip?
     private var failure: ImageError?
     private var hardlinks: [HardlinkKey: [CChar]] = [:]
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -60,7 +60,6 @@ final class LayerWriter {
 
     deinit {
         if let tar { archive_write_free(tar) }
-        if let gzip { archive_write_free(gzip) }
         close(outputFD)
         buffer.deallocate()
     }
@@ -74,8 +73,8 @@ final class LayerWriter {
         try openArchives()
         try walk(directoryFD: rootFD, relative: [])
         try check(archive_write_close(tar), tar, "finish the tar stream")
-        try check(archive_write_close(gzip), gzip, "finish the gzip stream")
         if let failure { throw failure }
+        try gzip!.finish()
         guard fsync(outputFD) == 0 else { throw ImageError(.io, "cannot fsync \(outputPath): \(Errno.text(errno))") }
         let uncompressed = tarDigest.byteCount
         let size = gzipDigest.byteCount
@@ -85,30 +84,10 @@ final class LayerWriter {
     // MARK: - libarchive plumbing
 
     private func openArchives() throws(ImageError) {
-        guard let gzip = archive_write_new(), let tar = archive_write_new() else {
-            throw ImageError(.io, "libarchive: out of memory")
-        }
-        self.gzip = gzip
+        guard let tar = archive_write_new() else { throw ImageError(.io, "libarchive: out of memory") }
         self.tar = tar
+        gzip = ParallelGzip { [unowned self] (bytes) throws(ImageError) in try self.emitCompressed(bytes) }
         let context = Unmanaged.passUnretained(self).toOpaque()
-
-        archive_write_set_format_raw(gzip)
-        archive_write_add_filter_gzip(gzip)
-        // No timestamp in the gzip header, so the same tree always gives the same blob.
-        archive_write_set_options(gzip, "gzip:!timestamp")
-        // Level 1: several times faster than the default 6 for a few percent more bytes; a local
-        // store pays the compression on every import and commit.
-        archive_write_set_options(gzip, "gzip:compression-level=1")
-        archive_write_set_bytes_in_last_block(gzip, 1)
-        try check(archive_write_open2(gzip, context, nil, { _, context, bytes, count in
-            let writer = Unmanaged<LayerWriter>.fromOpaque(context!).takeUnretainedValue()
-            return writer.emitCompressed(UnsafeRawBufferPointer(start: bytes, count: count))
-        }, nil, nil), gzip, "start the gzip stream")
-        guard let rawEntry = archive_entry_new() else { throw ImageError(.io, "libarchive: out of memory") }
-        defer { archive_entry_free(rawEntry) }
-        archive_entry_set_filetype(rawEntry, Glibc.S_IFREG)
-        archive_entry_set_pathname(rawEntry, "layer.tar")
-        try check(archive_write_header(gzip, rawEntry), gzip, "start the gzip stream")
 
         archive_write_set_format_pax_restricted(tar)
         archive_write_set_bytes_in_last_block(tar, 1)
@@ -121,23 +100,18 @@ final class LayerWriter {
     private func emitTar(_ bytes: UnsafeRawBufferPointer) -> Int {
         tarDigest.update(bytes)
         guard bytes.count > 0 else { return 0 }
-        let written = archive_write_data(gzip, bytes.baseAddress, bytes.count)
-        if written < 0 {
-            failure = failure ?? ImageError(.io, "cannot compress \(outputPath): \(LayerExtractor.errorText(gzip!))")
-            return -1
-        }
-        return bytes.count
-    }
-
-    private func emitCompressed(_ bytes: UnsafeRawBufferPointer) -> Int {
-        gzipDigest.update(bytes)
         do {
-            try FileSystem.writeAll(outputFD, bytes, path: outputPath)
+            try gzip!.write(bytes)
         } catch {
             failure = failure ?? error
             return -1
         }
         return bytes.count
+    }
+
+    private func emitCompressed(_ bytes: UnsafeRawBufferPointer) throws(ImageError) {
+        gzipDigest.update(bytes)
+        try FileSystem.writeAll(outputFD, bytes, path: outputPath)
     }
 
     private func check(_ status: Int32, _ archive: OpaquePointer?, _ what: String) throws(ImageError) {
