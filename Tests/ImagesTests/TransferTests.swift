@@ -54,6 +54,30 @@ struct TransferTests {
         }
     }
 
+    @Test func savingThroughASymbolicLinkOrADescriptorNeverReplacesIt() throws {
+        let directory = try TestDirectory("save-targets")
+        defer { directory.remove() }
+        let store = try ImageStore(root: directory.path + "/images")
+        _ = try twoLayerImage(store, in: directory)
+        let target = directory.path + "/target.tar"
+        try Files.write(target, "")
+        let link = directory.path + "/link.tar"
+        symlink(target, link)
+        try store.save(["web:1"], to: link, format: .oci)
+        #expect(Files.readLink(link) == target)
+        #expect(try TestTarball.entryNames(of: target).contains("index.json"))
+
+        let viaDescriptor = directory.path + "/fd.tar"
+        let fd = open(viaDescriptor, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try store.save(["web:1"], toFileDescriptor: fd, format: .docker)
+        #expect(fcntl(fd, F_GETFD) >= 0, "the descriptor stays open")
+        close(fd)
+        #expect(try TestTarball.entryNames(of: viaDescriptor).contains("manifest.json"))
+        #expect { try store.save(["web:1"], to: directory.path, format: .oci) } throws: { ($0 as? ImageError)?.code == .invalidArgument }
+        #expect { try store.save(["missing"], to: directory.path + "/missing.tar", format: .oci) } throws: { ($0 as? ImageError)?.code == .notFound }
+        #expect(!TestDirectory.names(in: directory.path).contains { $0.hasPrefix(".") || $0 == "missing.tar" })
+    }
+
     @Test func oldDockerLayoutWithSharedLayerSymlinkLoads() throws {
         let directory = try TestDirectory("old-layout")
         defer { directory.remove() }

@@ -9,13 +9,15 @@ final class BundleWriter {
     private var directories = Set<String>()
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
-    init(path: String) throws(ImageError) {
+    /// Writes to the file at `path`, or to `descriptor` (not closed) when given.
+    init(path: String, descriptor: Int32? = nil) throws(ImageError) {
         guard let archive = archive_write_new() else { throw ImageError(.io, "libarchive: out of memory") }
         self.archive = archive
         self.path = path
         archive_write_set_format_pax_restricted(archive)
         archive_write_set_bytes_in_last_block(archive, 1)
-        guard archive_write_open_filename(archive, path) == ARCHIVE_OK else {
+        let status = descriptor.map { archive_write_open_fd(archive, $0) } ?? archive_write_open_filename(archive, path)
+        guard status == ARCHIVE_OK else {
             let reason = LayerExtractor.errorText(archive)
             archive_write_free(archive)
             buffer.deallocate()

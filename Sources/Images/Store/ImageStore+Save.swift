@@ -8,9 +8,45 @@ extension ImageStore {
     /// image by `io.containerd.image.name` and its tag by `org.opencontainers.image.ref.name`,
     /// as Docker does). `.docker` writes `manifest.json` with `Config`, `RepoTags` and
     /// `Layers` (uncompressed tars under `blobs/sha256/`, named by diff id). An image named by
-    /// id is saved without tags. The archive is written next to `path` and renamed into place
-    /// (unless `path` is a device such as `/dev/stdout`), so a failure leaves no partial file.
+    /// id is saved without tags. The archive is written next to `path` and renamed into place,
+    /// so a failure leaves no partial file; a `path` that is a device, fifo or symbolic link
+    /// (`/dev/stdout`) is written through, never replaced.
     public func save(_ references: [String], to path: String, format: ImageArchiveFormat) throws(ImageError) {
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            // A device, fifo or symbolic link (`/dev/stdout`): write through it, never replace it.
+            guard (info.st_mode & S_IFMT) != S_IFDIR else {
+                throw ImageError(.invalidArgument, "cannot save to \(path): it is a directory; name a file")
+            }
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw ImageError(.io, "cannot open \(path): \(Errno.text(errno))") }
+            defer { close(fd) }
+            try save(references, toFileDescriptor: fd, display: path, format: format)
+            return
+        }
+        let temporaryPath = "\(FileSystem.parent(of: path))/.\(path.split(separator: "/").last ?? "image")-\(UInt64.random(in: 0 ... .max).hexString).tmp"
+        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ImageError(.io, "cannot create \(temporaryPath): \(Errno.text(errno))") }
+        var finished = false
+        defer {
+            close(fd)
+            if !finished { unlink(temporaryPath) }
+        }
+        try save(references, toFileDescriptor: fd, display: path, format: format)
+        guard fsync(fd) == 0 else { throw ImageError(.io, "cannot fsync \(temporaryPath): \(Errno.text(errno))") }
+        guard rename(temporaryPath, path) == 0 else {
+            throw ImageError(.io, "cannot move \(temporaryPath) to \(path): \(Errno.text(errno))")
+        }
+        finished = true
+    }
+
+    /// Writes the archive to an open descriptor (standard output, a pipe), which stays open.
+    public func save(_ references: [String], toFileDescriptor descriptor: Int32, format: ImageArchiveFormat) throws(ImageError) {
+        try save(references, toFileDescriptor: descriptor, display: "file descriptor \(descriptor)", format: format)
+    }
+
+    private func save(_ references: [String], toFileDescriptor descriptor: Int32, display: String,
+                      format: ImageArchiveFormat) throws(ImageError) {
         guard !references.isEmpty else { throw ImageError(.invalidArgument, "name at least one image to save") }
         let index = try readIndex()
         var selections = [(manifestDigest: String, tags: [String])]()
@@ -27,24 +63,14 @@ extension ImageStore {
                 selections.append((digest, tags))
             }
         }
-
         let work = try temporary.makeDirectory(purpose: "save")
         defer { work.discard() }
-        var info = stat()
-        let isDevice = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFDIR
-        let output = isDevice ? path : "\(FileSystem.parent(of: path))/.\(path.split(separator: "/").last ?? "image")-\(UInt64.random(in: 0 ... .max).hexString).tmp"
-        var finished = false
-        defer { if !finished && !isDevice { unlink(output) } }
-        let writer = try BundleWriter(path: output)
+        let writer = try BundleWriter(path: display, descriptor: descriptor)
         switch format {
         case .oci: try writeOCI(selections, into: writer)
         case .docker: try writeDocker(selections, into: writer, work: work.path)
         }
         try writer.finish()
-        if !isDevice {
-            guard rename(output, path) == 0 else { throw ImageError(.io, "cannot move \(output) to \(path): \(Errno.text(errno))") }
-        }
-        finished = true
     }
 
     private func writeOCI(_ selections: [(manifestDigest: String, tags: [String])], into writer: BundleWriter) throws(ImageError) {

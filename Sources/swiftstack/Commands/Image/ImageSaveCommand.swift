@@ -29,8 +29,13 @@ struct ImageSaveCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openImageStore()
-        let path = output.flatMap { $0 == "-" ? nil : $0 } ?? "/dev/stdout"
-        try ImageCommandErrors.reporting { () throws(ImageError) in try store.save(images, to: path, format: format) }
+        try ImageCommandErrors.reporting { () throws(ImageError) in
+            if let output, output != "-" {
+                try store.save(images, to: output, format: format)
+            } else {
+                try store.save(images, toFileDescriptor: 1, format: format)
+            }
+        }
     }
 }
 
