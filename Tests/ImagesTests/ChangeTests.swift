@@ -1,5 +1,5 @@
-import Testing
 import Images
+import Testing
 
 @Suite("Config changes in Dockerfile syntax")
 struct ChangeTests {
@@ -66,7 +66,8 @@ struct ChangeTests {
             try ImageConfig().applying(changes: [line])
         } throws: { error in
             guard let error = error as? ImageError else { return false }
-            return error.code == .invalidArgument && error.message.contains(reason) && error.message.contains("'\(line)'")
+            return error.code == .invalidArgument && error.message.contains(reason)
+                && error.message.contains("'\(line)'")
         }
     }
 }

@@ -1,7 +1,8 @@
 import CArchive
-import Glibc
 import Foundation
+import Glibc
 import Testing
+
 @testable import Images
 
 @Suite("Committing layers on top of images")
@@ -16,8 +17,9 @@ struct CommitTests {
         try base.file("d/old1", "1")
         try base.file("d/old2", "2")
         try base.file("f", "f")
-        let first = try store.commit(base: nil, layerFrom: base.path, config: ImageConfig(cmd: ["sh"]),
-                                     history: HistoryEntry(createdBy: "COPY base /"), reference: nil)
+        let first = try store.commit(
+            base: nil, layerFrom: base.path, config: ImageConfig(cmd: ["sh"]),
+            history: HistoryEntry(createdBy: "COPY base /"), reference: nil)
         #expect(first.references.isEmpty && first.diffIDs.count == 1)
 
         let upper2 = try Tree(directory.path + "/upper2")
@@ -25,14 +27,16 @@ struct CommitTests {
         try upper2.file("d/fresh", "fresh")
         try upper2.opaque("d")
         try upper2.whiteout("f")
-        let second = try store.commit(base: first, layerFrom: upper2.path, config: first.config,
-                                      history: HistoryEntry(createdBy: "RUN step 2"), reference: "three:2")
+        let second = try store.commit(
+            base: first, layerFrom: upper2.path, config: first.config,
+            history: HistoryEntry(createdBy: "RUN step 2"), reference: "three:2")
 
         let upper3 = try Tree(directory.path + "/upper3")
         try upper3.whiteout("a/new")
         try upper3.whiteout("a/gone")
-        let third = try store.commit(base: second, layerFrom: upper3.path, config: first.config,
-                                     history: HistoryEntry(createdBy: "RUN step 3"), reference: "three")
+        let third = try store.commit(
+            base: second, layerFrom: upper3.path, config: first.config,
+            history: HistoryEntry(createdBy: "RUN step 3"), reference: "three")
         #expect(third.diffIDs.count == 3 && Array(third.diffIDs.prefix(2)) == second.diffIDs)
 
         // The layer blobs carry OCI whiteouts.
@@ -74,24 +78,29 @@ struct CommitTests {
         try left.file("etc/motd", "left")
         let right = try Tree(directory.path + "/right")
         try right.file("etc/motd", "right")
-        let one = try store.commit(base: base, layerFrom: left.path, config: base.config,
-                                   history: HistoryEntry(createdBy: "left"), reference: "one")
-        let two = try store.commit(base: base, layerFrom: right.path, config: base.config,
-                                   history: HistoryEntry(createdBy: "right"), reference: "two")
-        let again = try store.commit(base: base, layerFrom: left.path, config: ImageConfig(cmd: ["other"]),
-                                     history: HistoryEntry(createdBy: "left"), reference: "again")
+        let one = try store.commit(
+            base: base, layerFrom: left.path, config: base.config,
+            history: HistoryEntry(createdBy: "left"), reference: "one")
+        let two = try store.commit(
+            base: base, layerFrom: right.path, config: base.config,
+            history: HistoryEntry(createdBy: "right"), reference: "two")
+        let again = try store.commit(
+            base: base, layerFrom: left.path, config: ImageConfig(cmd: ["other"]),
+            history: HistoryEntry(createdBy: "left"), reference: "again")
         #expect(one.diffIDs[0] == two.diffIDs[0] && again.diffIDs == one.diffIDs)
         // busybox, busybox+left, busybox+right.
         #expect(TestDirectory.names(in: root + "/snapshots").count == 3)
-        let layerBlobs = Set([base, one, two, again].flatMap { image in
-            (try? store.blobs.readJSON(OCIManifest.self, image.manifestDigest).layers.map(\.digest)) ?? []
-        })
+        let layerBlobs = Set(
+            [base, one, two, again].flatMap { image in
+                (try? store.blobs.readJSON(OCIManifest.self, image.manifestDigest).layers.map(\.digest)) ?? []
+            })
         #expect(layerBlobs.count == 3)
         // 3 layers + 4 configs + 4 manifests.
         #expect(TestDirectory.names(in: root + "/blobs/sha256").count == 11)
 
-        let configured = try store.commit(base: one, config: try one.config.applying(changes: ["ENV MODE=prod"]),
-                                          emptyLayerHistory: HistoryEntry(createdBy: "ENV MODE=prod"), reference: "one:prod")
+        let configured = try store.commit(
+            base: one, config: try one.config.applying(changes: ["ENV MODE=prod"]),
+            emptyLayerHistory: HistoryEntry(createdBy: "ENV MODE=prod"), reference: "one:prod")
         #expect(configured.diffIDs == one.diffIDs && configured.config.env == ["MODE=prod"])
         let steps = try store.history(of: configured)
         #expect(steps.map(\.createdBy) == ["ENV MODE=prod", "left", "swiftstack image import"])
@@ -109,8 +118,9 @@ struct CommitTests {
         try tree.file("data/small", "small")
         let root = directory.path + "/images"
         let store = try ImageStore(root: root)
-        let image = try store.commit(base: nil, layerFrom: tree.path, config: ImageConfig(),
-                                     history: HistoryEntry(createdBy: "COPY data /data"), reference: "big")
+        let image = try store.commit(
+            base: nil, layerFrom: tree.path, config: ImageConfig(),
+            history: HistoryEntry(createdBy: "COPY data /data"), reference: "big")
         let manifest = try store.blobs.readJSON(OCIManifest.self, image.manifestDigest)
         let blob = try store.blobs.path(of: manifest.layers[0].digest)
         let tar = try TestTarball.decompress(blob)
@@ -137,8 +147,9 @@ struct CommitTests {
             try tree.file("app/main", "binary")
             var store = try ImageStore(root: directory.path + "/images\(run)")
             store.sourceDateEpoch = 1_700_000_000
-            let image = try store.commit(base: nil, layerFrom: tree.path, config: ImageConfig(cmd: ["/app/main"]),
-                                         history: HistoryEntry(createdBy: "COPY . /"), reference: "app")
+            let image = try store.commit(
+                base: nil, layerFrom: tree.path, config: ImageConfig(cmd: ["/app/main"]),
+                history: HistoryEntry(createdBy: "COPY . /"), reference: "app")
             #expect(image.created == "2023-11-14T22:13:20Z")
             ids.append(image.id)
             manifests.append(image.manifestDigest)
@@ -157,7 +168,8 @@ struct CommitTests {
         mknod(tree.path + "/null", S_IFCHR | 0o666, dev_t((1 << 8) | 3))
         let store = try ImageStore(root: directory.path + "/images")
         let config = try ImageConfig().applying(changes: [#"ENTRYPOINT ["/bin/tool"]"#, "CMD [\"run\"]", "EXPOSE 8080"])
-        let image = try store.importRootfs(directory: tree.path, reference: "tool:1", config: config, comment: "from a directory")
+        let image = try store.importRootfs(
+            directory: tree.path, reference: "tool:1", config: config, comment: "from a directory")
         #expect(image.config.entrypoint == ["/bin/tool"] && image.config.exposedPorts == ["8080/tcp"])
         let layer = try store.layerDirectories(of: image)[0]
         #expect(try Files.read(layer + "/bin/tool") == Array("#!/bin/sh\n".utf8))

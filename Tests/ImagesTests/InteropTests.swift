@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+
 @testable import Images
 
 /// Peers read what we write and we read what they write. The peers are Debian packages CI
@@ -23,8 +24,10 @@ struct InteropTests {
         try upper.whiteout("etc/hostname")
         // Over 4 MiB, so the layer is gzipped as several members.
         try upper.file("srv/blob.bin", bytes: PseudoRandom.bytes(9 << 20))
-        let image = try store.commit(base: base, layerFrom: upper.path, config: try base.config.applying(changes: ["CMD [\"sh\"]", "ENV MODE=test"]),
-                                     history: HistoryEntry(createdBy: "COPY index.html /srv/"), reference: "interop/web:1")
+        let image = try store.commit(
+            base: base, layerFrom: upper.path,
+            config: try base.config.applying(changes: ["CMD [\"sh\"]", "ENV MODE=test"]),
+            history: HistoryEntry(createdBy: "COPY index.html /srv/"), reference: "interop/web:1")
         return (store, image)
     }
 
@@ -60,13 +63,16 @@ struct InteropTests {
         let oci = directory.path + "/web.oci.tar"
         try store.save(["interop/web:1"], to: oci, format: .oci)
         let theirDocker = directory.path + "/theirs.docker.tar"
-        try Peer.run(Self.skopeo, ["copy", "-q", "oci-archive:" + oci, "docker-archive:" + theirDocker + ":peer/web:2"])
+        try Peer.run(
+            Self.skopeo, ["copy", "-q", "oci-archive:" + oci, "docker-archive:" + theirDocker + ":peer/web:2"])
         let theirOCI = directory.path + "/theirs.oci.tar"
         try Peer.run(Self.skopeo, ["copy", "-q", "oci-archive:" + oci, "oci-archive:" + theirOCI + ":peer/web:3"])
 
         let target = try ImageStore(root: directory.path + "/target")
         let fromDocker = try target.load(archive: theirDocker)
-        #expect(fromDocker.map(\.references) == [["peer/web:2"]], "skopeo writes docker.io/peer/web:2, Docker shows it short")
+        #expect(
+            fromDocker.map(\.references) == [["peer/web:2"]],
+            "skopeo writes docker.io/peer/web:2, Docker shows it short")
         #expect(fromDocker.first?.diffIDs == image.diffIDs)
         let fromOCI = try target.load(archive: theirOCI)
         #expect(fromOCI.first?.references.contains("peer/web:3") == true)
@@ -93,7 +99,8 @@ struct InteropTests {
         #expect(Files.exists(bundle + "/rootfs/bin/busybox"))
         // The whiteout of the second layer removed the first layer's file.
         #expect(!Files.exists(bundle + "/rootfs/etc/hostname"))
-        let config = try JSONSerialization.jsonObject(with: Data(try Files.read(bundle + "/config.json"))) as? [String: Any]
+        let config =
+            try JSONSerialization.jsonObject(with: Data(try Files.read(bundle + "/config.json"))) as? [String: Any]
         let process = config?["process"] as? [String: Any]
         #expect(process?["args"] as? [String] == ["sh"])
     }
@@ -115,7 +122,8 @@ enum Peer {
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TestFailure("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(errorText)")
+            throw TestFailure(
+                "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(errorText)")
         }
         return Array(data)
     }

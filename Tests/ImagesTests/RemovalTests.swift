@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Images
 
 @Suite("Tags, removal and pruning")
@@ -12,7 +13,8 @@ struct RemovalTests {
         let store = try ImageStore(root: root)
         let image = try store.importRootfs(tarball: tarball, reference: "app:1")
         #expect(try store.tag("app:1", as: "app:stable").references == ["app:1", "app:stable"])
-        #expect(try store.tag(image.shortID, as: "mirror/app").references == ["app:1", "app:stable", "mirror/app:latest"])
+        #expect(
+            try store.tag(image.shortID, as: "mirror/app").references == ["app:1", "app:stable", "mirror/app:latest"])
         #expect { try store.tag("missing", as: "x") } throws: { ($0 as? ImageError)?.code == .notFound }
         #expect { try store.tag("app:1", as: "Bad Name") } throws: { ($0 as? ImageError)?.code == .invalidReference }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+
 @testable import Images
 
 @Suite("Saving and loading image archives")
@@ -13,8 +14,10 @@ struct TransferTests {
         let upper = try Tree(directory.path + "/upper")
         try upper.file("srv/index.html", "hello\n")
         try upper.whiteout("etc/hostname")
-        return try store.commit(base: base, layerFrom: upper.path, config: try base.config.applying(changes: ["CMD [\"cat\", \"/srv/index.html\"]"]),
-                                history: HistoryEntry(createdBy: "COPY index.html /srv/"), reference: "web:1")
+        return try store.commit(
+            base: base, layerFrom: upper.path,
+            config: try base.config.applying(changes: ["CMD [\"cat\", \"/srv/index.html\"]"]),
+            history: HistoryEntry(createdBy: "COPY index.html /srv/"), reference: "web:1")
     }
 
     @Test(arguments: ImageArchiveFormat.allCases)
@@ -36,7 +39,9 @@ struct TransferTests {
         if format == .oci { #expect(copy.manifestDigest == image.manifestDigest) }
         let layers = try target.layerDirectories(of: copy)
         #expect(try Files.read(layers[1] + "/srv/index.html") == Array("hello\n".utf8))
-        #expect(Files.lstatInfo(layers[1] + "/etc/hostname").map { $0.st_mode & S_IFMT == S_IFCHR && $0.st_rdev == 0 } == true)
+        #expect(
+            Files.lstatInfo(layers[1] + "/etc/hostname").map { $0.st_mode & S_IFMT == S_IFCHR && $0.st_rdev == 0 }
+                == true)
 
         // Saving again from the copy gives the same archive; loading into the source changes nothing.
         let again = directory.path + "/again.tar"
@@ -73,15 +78,20 @@ struct TransferTests {
         #expect(fcntl(fd, F_GETFD) >= 0, "the descriptor stays open")
         close(fd)
         #expect(try TestTarball.entryNames(of: viaDescriptor).contains("manifest.json"))
-        #expect { try store.save(["web:1"], to: directory.path, format: .oci) } throws: { ($0 as? ImageError)?.code == .invalidArgument }
-        #expect { try store.save(["missing"], to: directory.path + "/missing.tar", format: .oci) } throws: { ($0 as? ImageError)?.code == .notFound }
+        #expect { try store.save(["web:1"], to: directory.path, format: .oci) } throws: {
+            ($0 as? ImageError)?.code == .invalidArgument
+        }
+        #expect { try store.save(["missing"], to: directory.path + "/missing.tar", format: .oci) } throws: {
+            ($0 as? ImageError)?.code == .notFound
+        }
         #expect(!TestDirectory.names(in: directory.path).contains { $0.hasPrefix(".") || $0 == "missing.tar" })
     }
 
     @Test func oldDockerLayoutWithSharedLayerSymlinkLoads() throws {
         let directory = try TestDirectory("old-layout")
         defer { directory.remove() }
-        let layer = try TestImageArchive.layer([.directory("etc/"), .file("etc/os-release", "ID=test\n")], in: directory.path)
+        let layer = try TestImageArchive.layer(
+            [.directory("etc/"), .file("etc/os-release", "ID=test\n")], in: directory.path)
         let diffID = TestImageArchive.sha256(layer)
         let configA = TestImageArchive.config(diffIDs: [diffID], cmd: ["a"])
         let configB = TestImageArchive.config(diffIDs: [diffID], cmd: ["b"])
@@ -95,10 +105,12 @@ struct TransferTests {
         archive.entries.append(.symlink("bbbb/layer.tar", to: "../aaaa/layer.tar"))
         archive.file(hexA + ".json", configA)
         archive.file(hexB + ".json", configB)
-        archive.file("manifest.json", TestImageArchive.json([
-            ["Config": hexA + ".json", "RepoTags": ["old/a:1"], "Layers": ["aaaa/layer.tar"]],
-            ["Config": hexB + ".json", "RepoTags": ["old/b:1", "old/b:latest"], "Layers": ["bbbb/layer.tar"]],
-        ]))
+        archive.file(
+            "manifest.json",
+            TestImageArchive.json([
+                ["Config": hexA + ".json", "RepoTags": ["old/a:1"], "Layers": ["aaaa/layer.tar"]],
+                ["Config": hexB + ".json", "RepoTags": ["old/b:1", "old/b:latest"], "Layers": ["bbbb/layer.tar"]],
+            ]))
         let path = directory.path + "/old.tar"
         try archive.write(to: path)
         let root = directory.path + "/images"
@@ -109,7 +121,8 @@ struct TransferTests {
         #expect(try store.image("old/a:1").config.cmd == ["a"])
         #expect(TestDirectory.names(in: root + "/snapshots").count == 1)
         #expect(try store.summaries() == store.list().map(ImageSummary.init))
-        #expect(try Files.read(try store.layerDirectories(of: loaded[1])[0] + "/etc/os-release") == Array("ID=test\n".utf8))
+        #expect(
+            try Files.read(try store.layerDirectories(of: loaded[1])[0] + "/etc/os-release") == Array("ID=test\n".utf8))
     }
 
     @Test func ociArchiveWithGzipLayersAndABareTagLoads() throws {
@@ -118,7 +131,8 @@ struct TransferTests {
         let layer = try TestImageArchive.layer([.file("hello", "hi")], in: directory.path)
         let gzipped = try TestImageArchive.gzip(layer, in: directory.path)
         let (archive, manifestDigest, configDigest) = TestImageArchive.oci(
-            layers: [(gzipped, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar+gzip")], name: "latest")
+            layers: [(gzipped, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar+gzip")],
+            name: "latest")
         let path = directory.path + "/oci.tar"
         try archive.write(to: path)
         let store = try ImageStore(root: directory.path + "/images")
@@ -136,74 +150,121 @@ struct TransferTests {
     }
 
     static let badArchives: [BadArchive] = [
-        BadArchive(label: "manifest.json with ../ path", expected: .unsafeArchive, messageContains: "'../outside/layer.tar'") { directory in
+        BadArchive(
+            label: "manifest.json with ../ path", expected: .unsafeArchive, messageContains: "'../outside/layer.tar'"
+        ) { directory in
             let layer = try TestImageArchive.layer([.file("x", "x")], in: directory)
             var archive = TestImageArchive()
             let config = TestImageArchive.config(diffIDs: [TestImageArchive.sha256(layer)])
             archive.file("config.json", config)
-            archive.file("manifest.json", TestImageArchive.json([["Config": "config.json", "RepoTags": ["bad:1"], "Layers": ["../outside/layer.tar"]]]))
+            archive.file(
+                "manifest.json",
+                TestImageArchive.json([
+                    ["Config": "config.json", "RepoTags": ["bad:1"], "Layers": ["../outside/layer.tar"]]
+                ]))
             return archive
         },
-        BadArchive(label: "manifest.json with an absolute path", expected: .unsafeArchive, messageContains: "'/etc/passwd'") { _ in
+        BadArchive(
+            label: "manifest.json with an absolute path", expected: .unsafeArchive, messageContains: "'/etc/passwd'"
+        ) { _ in
             var archive = TestImageArchive()
-            archive.file("manifest.json", TestImageArchive.json([["Config": "/etc/passwd", "RepoTags": ["bad:1"], "Layers": []]]))
+            archive.file(
+                "manifest.json",
+                TestImageArchive.json([["Config": "/etc/passwd", "RepoTags": ["bad:1"], "Layers": []]]))
             return archive
         },
-        BadArchive(label: "layer path through a symlink out of the archive", expected: .unsafeArchive, messageContains: "outside the archive") { directory in
+        BadArchive(
+            label: "layer path through a symlink out of the archive", expected: .unsafeArchive,
+            messageContains: "outside the archive"
+        ) { directory in
             var archive = TestImageArchive()
             let config = TestImageArchive.config(diffIDs: [TestImageArchive.sha256([])])
             archive.file("config.json", config)
             archive.entries.append(.symlink("etc", to: "/etc"))
-            archive.file("manifest.json", TestImageArchive.json([["Config": "config.json", "RepoTags": ["bad:1"], "Layers": ["etc/passwd"]]]))
+            archive.file(
+                "manifest.json",
+                TestImageArchive.json([["Config": "config.json", "RepoTags": ["bad:1"], "Layers": ["etc/passwd"]]]))
             return archive
         },
-        BadArchive(label: "manifest pointing at a missing blob", expected: .corrupt, messageContains: "a missing blob") { directory in
+        BadArchive(label: "manifest pointing at a missing blob", expected: .corrupt, messageContains: "a missing blob")
+        { directory in
             let layer = try TestImageArchive.layer([.file("x", "x")], in: directory)
-            var (archive, _, _) = TestImageArchive.oci(layers: [(layer, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar")])
+            var (archive, _, _) = TestImageArchive.oci(layers: [
+                (layer, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar")
+            ])
             archive.entries.removeAll { $0.name == "blobs/sha256/" + TestImageArchive.sha256(layer).dropFirst(7) }
             return archive
         },
-        BadArchive(label: "layer whose digest does not match", expected: .corrupt, messageContains: "has digest") { directory in
+        BadArchive(label: "layer whose digest does not match", expected: .corrupt, messageContains: "has digest") {
+            directory in
             let layer = try TestImageArchive.layer([.file("x", "x")], in: directory)
             let other = try TestImageArchive.layer([.file("x", "tampered")], in: directory)
-            var (archive, _, _) = TestImageArchive.oci(layers: [(layer, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar")])
+            var (archive, _, _) = TestImageArchive.oci(layers: [
+                (layer, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar")
+            ])
             let name = "blobs/sha256/" + TestImageArchive.sha256(layer).dropFirst(7)
             archive.entries.removeAll { $0.name == name }
             archive.file(name, other)
             return archive
         },
-        BadArchive(label: "layer whose diff_id does not match", expected: .corrupt, messageContains: "diff id") { directory in
+        BadArchive(label: "layer whose diff_id does not match", expected: .corrupt, messageContains: "diff id") {
+            directory in
             let layer = try TestImageArchive.layer([.file("x", "x")], in: directory)
             let gzipped = try TestImageArchive.gzip(layer, in: directory)
-            return TestImageArchive.oci(layers: [(gzipped, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar+gzip")],
-                                        configDiffIDs: [TestImageArchive.sha256(Array("something else".utf8))]).archive
+            return TestImageArchive.oci(
+                layers: [(gzipped, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar+gzip")],
+                configDiffIDs: [TestImageArchive.sha256(Array("something else".utf8))]
+            ).archive
         },
-        BadArchive(label: "docker layer whose diff_id does not match", expected: .corrupt, messageContains: "diff id") { directory in
+        BadArchive(label: "docker layer whose diff_id does not match", expected: .corrupt, messageContains: "diff id") {
+            directory in
             let layer = try TestImageArchive.layer([.file("x", "x")], in: directory)
             var archive = TestImageArchive()
-            archive.file("config.json", TestImageArchive.config(diffIDs: [TestImageArchive.sha256(Array("other".utf8))]))
+            archive.file(
+                "config.json", TestImageArchive.config(diffIDs: [TestImageArchive.sha256(Array("other".utf8))]))
             archive.file("layer.tar", layer)
-            archive.file("manifest.json", TestImageArchive.json([["Config": "config.json", "RepoTags": ["bad:1"], "Layers": ["layer.tar"]]]))
+            archive.file(
+                "manifest.json",
+                TestImageArchive.json([["Config": "config.json", "RepoTags": ["bad:1"], "Layers": ["layer.tar"]]]))
             return archive
         },
-        BadArchive(label: "index.json with a path for a digest", expected: .unsafeArchive, messageContains: "'../../etc/passwd'") { _ in
+        BadArchive(
+            label: "index.json with a path for a digest", expected: .unsafeArchive,
+            messageContains: "'../../etc/passwd'"
+        ) { _ in
             var archive = TestImageArchive()
             archive.file("oci-layout", Array(#"{"imageLayoutVersion":"1.0.0"}"#.utf8))
-            archive.file("index.json", TestImageArchive.json(["schemaVersion": 2, "manifests": [
-                ["mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "../../etc/passwd", "size": 10],
-            ]]))
+            archive.file(
+                "index.json",
+                TestImageArchive.json([
+                    "schemaVersion": 2,
+                    "manifests": [
+                        [
+                            "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "../../etc/passwd",
+                            "size": 10,
+                        ]
+                    ],
+                ]))
             return archive
         },
-        BadArchive(label: "gzip bomb layer", expected: .unsafeArchive, messageContains: "decompression bomb") { directory in
+        BadArchive(label: "gzip bomb layer", expected: .unsafeArchive, messageContains: "decompression bomb") {
+            directory in
             let zeros = [UInt8](repeating: 0, count: 48 << 20)
             let bomb = try TestImageArchive.gzip(zeros, in: directory)
-            return TestImageArchive.oci(layers: [(bomb, TestImageArchive.sha256(zeros), "application/vnd.oci.image.layer.v1.tar+gzip")]).archive
+            return TestImageArchive.oci(layers: [
+                (bomb, TestImageArchive.sha256(zeros), "application/vnd.oci.image.layer.v1.tar+gzip")
+            ]).archive
         },
         BadArchive(label: "device node in a layer", expected: .unsafeArchive, messageContains: "dev/mem") { directory in
-            let layer = try TestImageArchive.layer([TestEntry(name: "dev/mem", kind: .characterDevice(major: 1, minor: 1), mode: 0o640)], in: directory)
-            return TestImageArchive.oci(layers: [(layer, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar")]).archive
+            let layer = try TestImageArchive.layer(
+                [TestEntry(name: "dev/mem", kind: .characterDevice(major: 1, minor: 1), mode: 0o640)], in: directory)
+            return TestImageArchive.oci(layers: [
+                (layer, TestImageArchive.sha256(layer), "application/vnd.oci.image.layer.v1.tar")
+            ]).archive
         },
-        BadArchive(label: "neither manifest.json nor index.json", expected: .corrupt, messageContains: "neither manifest.json") { _ in
+        BadArchive(
+            label: "neither manifest.json nor index.json", expected: .corrupt, messageContains: "neither manifest.json"
+        ) { _ in
             var archive = TestImageArchive()
             archive.file("hello", Array("hi".utf8))
             return archive

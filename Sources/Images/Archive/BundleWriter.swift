@@ -50,7 +50,9 @@ final class BundleWriter {
         while remaining > 0 {
             let count = read(fd, buffer.baseAddress, min(buffer.count, Int(remaining)))
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw ImageError(.io, "cannot read \(source): \(count == 0 ? "it shrank" : Errno.text(errno))") }
+            guard count > 0 else {
+                throw ImageError(.io, "cannot read \(source): \(count == 0 ? "it shrank" : Errno.text(errno))")
+            }
             guard archive_write_data(archive, buffer.baseAddress, count) == count else {
                 throw ImageError(.io, "cannot write \(name) into \(path): \(LayerExtractor.errorText(archive))")
             }

@@ -29,8 +29,10 @@ enum LayerDigest {
 
     /// `sha256:` and size of the decompressed stream, refusing more than `limit` bytes (a
     /// decompression bomb), and optionally copying the stream to `copyTo`.
-    static func uncompressed(_ path: String, display: String, limit: Int64,
-                             copyTo: String? = nil) throws(ImageError) -> (diffID: String, size: Int64) {
+    static func uncompressed(
+        _ path: String, display: String, limit: Int64,
+        copyTo: String? = nil
+    ) throws(ImageError) -> (diffID: String, size: Int64) {
         guard let archive = archive_read_new() else { throw ImageError(.io, "libarchive: out of memory") }
         defer { archive_read_free(archive) }
         archive_read_support_filter_all(archive)
@@ -62,7 +64,10 @@ enum LayerDigest {
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             digest.update(chunk)
             guard digest.byteCount <= limit else {
-                throw ImageError(.unsafeArchive, "refusing layer \(display): it decompresses to more than \(limit) bytes (a decompression bomb, or raise the store's extraction limits)")
+                throw ImageError(
+                    .unsafeArchive,
+                    "refusing layer \(display): it decompresses to more than \(limit) bytes (a decompression bomb, or raise the store's extraction limits)"
+                )
             }
             if outputFD >= 0 { try FileSystem.writeAll(outputFD, chunk, path: copyTo!) }
         }

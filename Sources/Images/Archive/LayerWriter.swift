@@ -67,7 +67,8 @@ final class LayerWriter {
     func write() throws(ImageError) -> LayerBlob {
         let rootFD = open(sourcePath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootFD >= 0 else {
-            throw ImageError(errno == ENOENT ? .notFound : .io, "cannot open directory \(sourcePath): \(Errno.text(errno))")
+            throw ImageError(
+                errno == ENOENT ? .notFound : .io, "cannot open directory \(sourcePath): \(Errno.text(errno))")
         }
         defer { close(rootFD) }
         try openArchives()
@@ -78,7 +79,8 @@ final class LayerWriter {
         guard fsync(outputFD) == 0 else { throw ImageError(.io, "cannot fsync \(outputPath): \(Errno.text(errno))") }
         let uncompressed = tarDigest.byteCount
         let size = gzipDigest.byteCount
-        return LayerBlob(diffID: tarDigest.finish(), digest: gzipDigest.finish(), size: size, uncompressedSize: uncompressed)
+        return LayerBlob(
+            diffID: tarDigest.finish(), digest: gzipDigest.finish(), size: size, uncompressedSize: uncompressed)
     }
 
     // MARK: - libarchive plumbing
@@ -91,10 +93,13 @@ final class LayerWriter {
 
         archive_write_set_format_pax_restricted(tar)
         archive_write_set_bytes_in_last_block(tar, 1)
-        try check(archive_write_open2(tar, context, nil, { _, context, bytes, count in
-            let writer = Unmanaged<LayerWriter>.fromOpaque(context!).takeUnretainedValue()
-            return writer.emitTar(UnsafeRawBufferPointer(start: bytes, count: count))
-        }, nil, nil), tar, "start the tar stream")
+        try check(
+            archive_write_open2(
+                tar, context, nil,
+                { _, context, bytes, count in
+                    let writer = Unmanaged<LayerWriter>.fromOpaque(context!).takeUnretainedValue()
+                    return writer.emitTar(UnsafeRawBufferPointer(start: bytes, count: count))
+                }, nil, nil), tar, "start the tar stream")
     }
 
     private func emitTar(_ bytes: UnsafeRawBufferPointer) -> Int {
@@ -117,7 +122,8 @@ final class LayerWriter {
     private func check(_ status: Int32, _ archive: OpaquePointer?, _ what: String) throws(ImageError) {
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN else {
             if let failure { throw failure }
-            throw ImageError(.io, "cannot \(what) for \(outputPath): \(archive.map(LayerExtractor.errorText) ?? "libarchive error")")
+            throw ImageError(
+                .io, "cannot \(what) for \(outputPath): \(archive.map(LayerExtractor.errorText) ?? "libarchive error")")
         }
     }
 
@@ -136,7 +142,8 @@ final class LayerWriter {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 let childFD = openat(directoryFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard childFD >= 0 else {
-                    throw ImageError(.io, "cannot open \(sourcePath)/\(String(nulTerminated: path)): \(Errno.text(errno))")
+                    throw ImageError(
+                        .io, "cannot open \(sourcePath)/\(String(nulTerminated: path)): \(Errno.text(errno))")
                 }
                 defer { close(childFD) }
                 try walk(directoryFD: childFD, relative: path)
@@ -177,7 +184,9 @@ final class LayerWriter {
         case S_IFLNK:
             var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let length = readlinkat(directoryFD, name, &target, target.count - 1)
-            guard length >= 0 else { throw ImageError(.io, "cannot read link \(sourcePath)/\(display): \(Errno.text(errno))") }
+            guard length >= 0 else {
+                throw ImageError(.io, "cannot read link \(sourcePath)/\(display): \(Errno.text(errno))")
+            }
             target[length] = 0
             archive_entry_copy_symlink(entry, target)
         case S_IFCHR, S_IFBLK:
@@ -198,7 +207,9 @@ final class LayerWriter {
             archive_entry_set_size(entry, Int64(info.st_size))
         }
         try check(archive_write_header(tar, entry), tar, "write the header of \(display)")
-        if type == S_IFREG { try copyContents(directoryFD: directoryFD, name: name, display: display, size: Int64(info.st_size)) }
+        if type == S_IFREG {
+            try copyContents(directoryFD: directoryFD, name: name, display: display, size: Int64(info.st_size))
+        }
         if opaque {
             // The directory hides lower layers' contents: OCI says so with `.wh..wh..opq` inside it.
             guard let marker = archive_entry_new() else { throw ImageError(.io, "libarchive: out of memory") }
@@ -249,7 +260,9 @@ final class LayerWriter {
         var list = [CChar](repeating: 0, count: listSize)
         let listed = llistxattr(full, &list, listSize)
         guard listed > 0 else { return false }
-        let names = list[0..<listed].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }.sorted()
+        let names = list[0..<listed].split(separator: 0).map {
+            String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }.sorted()
         var opaque = false
         for name in names {
             let valueSize = lgetxattr(full, name, nil as UnsafeMutableRawPointer?, 0)

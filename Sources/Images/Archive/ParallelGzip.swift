@@ -86,16 +86,21 @@ final class ParallelGzip {
         archive_write_set_options(archive, "gzip:compression-level=1")
         archive_write_set_bytes_in_last_block(archive, 1)
         let context = Unmanaged.passUnretained(output).toOpaque()
-        let opened = archive_write_open2(archive, context, nil, { _, context, bytes, count in
-            let output = Unmanaged<Output>.fromOpaque(context!).takeUnretainedValue()
-            if let bytes, count > 0 { output.bytes.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count)) }
-            return count
-        }, nil, nil)
+        let opened = archive_write_open2(
+            archive, context, nil,
+            { _, context, bytes, count in
+                let output = Unmanaged<Output>.fromOpaque(context!).takeUnretainedValue()
+                if let bytes, count > 0 {
+                    output.bytes.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
+                }
+                return count
+            }, nil, nil)
         archive_entry_set_filetype(entry, Glibc.S_IFREG)
         archive_entry_set_pathname(entry, "layer.tar")
         guard opened == ARCHIVE_OK, archive_write_header(archive, entry) == ARCHIVE_OK,
-              input.isEmpty || archive_write_data(archive, input, input.count) == input.count,
-              archive_write_close(archive) == ARCHIVE_OK else {
+            input.isEmpty || archive_write_data(archive, input, input.count) == input.count,
+            archive_write_close(archive) == ARCHIVE_OK
+        else {
             throw ImageError(.io, "cannot gzip a layer: \(LayerExtractor.errorText(archive))")
         }
         withExtendedLifetime(output) {}

@@ -12,8 +12,10 @@ public struct HistoryEntry: Sendable, Equatable, Codable {
     /// `true` for a step that added no layer.
     public var emptyLayer: Bool?
 
-    public init(created: String? = nil, createdBy: String? = nil, author: String? = nil, comment: String? = nil,
-                emptyLayer: Bool? = nil) {
+    public init(
+        created: String? = nil, createdBy: String? = nil, author: String? = nil, comment: String? = nil,
+        emptyLayer: Bool? = nil
+    ) {
         self.created = created
         self.createdBy = createdBy
         self.author = author

@@ -20,9 +20,11 @@ public struct Image: Sendable, Equatable {
     /// The steps that made the image, oldest first (the config's `history`).
     public var history: [HistoryEntry]
 
-    public init(id: String, references: [String], size: Int64, created: String, config: ImageConfig,
-                diffIDs: [String], manifestDigest: String, architecture: String = "amd64", os: String = "linux",
-                history: [HistoryEntry] = []) {
+    public init(
+        id: String, references: [String], size: Int64, created: String, config: ImageConfig,
+        diffIDs: [String], manifestDigest: String, architecture: String = "amd64", os: String = "linux",
+        history: [HistoryEntry] = []
+    ) {
         self.id = id
         self.references = references
         self.size = size

@@ -1,12 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension ImageConfig {
     /// Instructions `apply(changes:)` understands, as `docker import --change` does.
-    public static let changeInstructions = ["CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"]
+    public static let changeInstructions = [
+        "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    ]
 
     /// Applies Dockerfile instructions (`CMD ["mariadbd"]`, `ENV A=1 B=2`, `EXPOSE 80/tcp`, …)
     /// in order, as `docker import --change` does.
@@ -33,7 +35,8 @@ extension ImageConfig {
 
     private mutating func apply(change rawLine: String, cmdSetEarlier: inout Bool) throws(ImageError) {
         // Dockerfile line continuations.
-        let line = rawLine.split(separator: "\\\n", omittingEmptySubsequences: false).joined(separator: " ").trimmedWhitespace
+        let line = rawLine.split(separator: "\\\n", omittingEmptySubsequences: false).joined(separator: " ")
+            .trimmedWhitespace
         let keywordEnd = line.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? line.endIndex
         let keyword = line[..<keywordEnd].uppercased()
         let arguments = line[keywordEnd...].trimmedWhitespace
@@ -41,23 +44,29 @@ extension ImageConfig {
             ImageError(.invalidArgument, "invalid change '\(rawLine)': \(reason)")
         }
         guard Self.changeInstructions.contains(keyword) else {
-            throw invalid(keyword.isEmpty
-                ? "it is empty; write an instruction such as 'CMD [\"sh\"]'"
-                : "\(keyword) cannot be applied to an image config; use one of \(Self.changeInstructions.joined(separator: ", "))")
+            throw invalid(
+                keyword.isEmpty
+                    ? "it is empty; write an instruction such as 'CMD [\"sh\"]'"
+                    : "\(keyword) cannot be applied to an image config; use one of \(Self.changeInstructions.joined(separator: ", "))"
+            )
         }
         guard !arguments.isEmpty || keyword == "CMD" || keyword == "ENTRYPOINT" else {
             throw invalid("\(keyword) needs an argument")
         }
         let expander = ChangeWords(environment: env)
         do {
-            try apply(keyword: keyword, arguments: arguments, expander: expander, cmdSetEarlier: &cmdSetEarlier, invalid: invalid)
-        } catch where !error.message.hasPrefix("invalid change '") {
+            try apply(
+                keyword: keyword, arguments: arguments, expander: expander, cmdSetEarlier: &cmdSetEarlier,
+                invalid: invalid)
+        } catch  where !error.message.hasPrefix("invalid change '") {
             throw invalid(error.message)
         }
     }
 
-    private mutating func apply(keyword: String, arguments: String, expander: ChangeWords, cmdSetEarlier: inout Bool,
-                                invalid: (String) -> ImageError) throws(ImageError) {
+    private mutating func apply(
+        keyword: String, arguments: String, expander: ChangeWords, cmdSetEarlier: inout Bool,
+        invalid: (String) -> ImageError
+    ) throws(ImageError) {
         switch keyword {
         case "CMD":
             cmd = Self.commandForm(arguments)
@@ -104,8 +113,10 @@ extension ImageConfig {
     }
 
     /// `KEY=VALUE …`, or the legacy `KEY VALUE` (the rest of the line).
-    private func pairs(_ arguments: String, expander: ChangeWords,
-                       invalid: (String) -> ImageError) throws(ImageError) -> [(String, String)] {
+    private func pairs(
+        _ arguments: String, expander: ChangeWords,
+        invalid: (String) -> ImageError
+    ) throws(ImageError) -> [(String, String)] {
         let words = try expander.words(arguments)
         guard let first = words.first else { throw invalid("a key is missing") }
         if !first.contains("=") {
@@ -144,7 +155,8 @@ extension ImageConfig {
         }
         let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
         guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil,
-              low >= 1, high <= 65535, low <= high else {
+            low >= 1, high <= 65535, low <= high
+        else {
             throw invalid("'\(word)' is not a port (1-65535) or a range of ports")
         }
         return (low...high).map { "\($0)/\(proto)" }
@@ -155,7 +167,10 @@ extension ImageConfig {
         var components = [Substring]()
         for component in path.split(separator: "/") {
             if component == "." { continue }
-            if component == ".." { _ = components.popLast(); continue }
+            if component == ".." {
+                _ = components.popLast()
+                continue
+            }
             components.append(component)
         }
         return "/" + components.joined(separator: "/")
@@ -222,7 +237,9 @@ struct ChangeWords {
     }
 
     private func expand(_ characters: inout ArraySlice<Character>) -> String {
-        func isNameCharacter(_ character: Character) -> Bool { character == "_" || character.isLetter || character.isNumber }
+        func isNameCharacter(_ character: Character) -> Bool {
+            character == "_" || character.isLetter || character.isNumber
+        }
         if characters.first == "{" {
             guard let close = characters.firstIndex(of: "}") else {
                 let rest = String(characters)
@@ -246,7 +263,9 @@ extension StringProtocol {
     /// Without leading and trailing spaces, tabs and line breaks.
     var trimmedWhitespace: String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
         return String(self[first...last])
     }
 }

@@ -24,10 +24,16 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
             }
         }
         guard ImageReference.isValidName(name) else {
-            throw ImageError(.invalidReference, "invalid image reference '\(reference)': the name must be lowercase letters, digits and '.', '-', '_' separated by '/', starting and ending with a letter or digit")
+            throw ImageError(
+                .invalidReference,
+                "invalid image reference '\(reference)': the name must be lowercase letters, digits and '.', '-', '_' separated by '/', starting and ending with a letter or digit"
+            )
         }
         guard ImageReference.isValidTag(tag) else {
-            throw ImageError(.invalidReference, "invalid image reference '\(reference)': the tag must be 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+            throw ImageError(
+                .invalidReference,
+                "invalid image reference '\(reference)': the tag must be 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'"
+            )
         }
         self.name = Self.familiar(String(name))
         self.tag = String(tag)
@@ -53,9 +59,13 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
         guard !name.isEmpty, name.utf8.count <= 255 else { return false }
         for component in name.split(separator: "/", omittingEmptySubsequences: false) {
             guard let first = component.utf8.first, let last = component.utf8.last,
-                  isAlphanumeric(first), isAlphanumeric(last) else { return false }
-            for byte in component.utf8 where !(isAlphanumeric(byte) || byte == UInt8(ascii: ".")
-                                               || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) {
+                isAlphanumeric(first), isAlphanumeric(last)
+            else { return false }
+            for byte in component.utf8
+            where
+                !(isAlphanumeric(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_"))
+            {
                 return false
             }
         }
@@ -64,7 +74,8 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
 
     static func isValidTag(_ tag: Substring) -> Bool {
         guard let first = tag.utf8.first, tag.utf8.count <= 128,
-              first != UInt8(ascii: "."), first != UInt8(ascii: "-") else { return false }
+            first != UInt8(ascii: "."), first != UInt8(ascii: "-")
+        else { return false }
         return tag.utf8.allSatisfy { byte in
             isAlphanumeric(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
@@ -72,6 +83,7 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 }

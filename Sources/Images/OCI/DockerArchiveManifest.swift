@@ -7,6 +7,8 @@ struct DockerArchiveManifest: Codable, Equatable, Sendable {
     var layers: [String]
 
     enum CodingKeys: String, CodingKey {
-        case config = "Config", repoTags = "RepoTags", layers = "Layers"
+        case config = "Config"
+        case repoTags = "RepoTags"
+        case layers = "Layers"
     }
 }

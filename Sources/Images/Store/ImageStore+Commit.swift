@@ -9,8 +9,10 @@ extension ImageStore {
     /// clamped to it, so equal inputs give equal digests). A layer or snapshot already in the
     /// store (same chain id) is shared, not stored twice. `reference` tags the result; without
     /// one it is recorded untagged (dangling until tagged, like Docker's intermediate images).
-    public func commit(base: Image?, layerFrom directory: String, config: ImageConfig, history: HistoryEntry,
-                       reference: String?) throws(ImageError) -> Image {
+    public func commit(
+        base: Image?, layerFrom directory: String, config: ImageConfig, history: HistoryEntry,
+        reference: String?
+    ) throws(ImageError) -> Image {
         let reference = try reference.map { (text) throws(ImageError) in try ImageReference(parsing: text) }
         guard FileSystem.isDirectory(directory) else {
             throw ImageError(.notFound, "cannot commit \(directory): no such directory")
@@ -19,11 +21,13 @@ extension ImageStore {
         let work = try temporary.makeDirectory(purpose: "commit")
         defer { work.discard() }
         let parentChainID = try Self.chainIDs(baseConfiguration?.rootfs.diffIDs ?? []).last
-        let staged = try stageLayer(from: directory, work: work.path, parentChainID: parentChainID,
-                                    options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, skipDevices: true))
+        let staged = try stageLayer(
+            from: directory, work: work.path, parentChainID: parentChainID,
+            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, skipDevices: true))
         var history = history
         history.emptyLayer = nil
-        let configuration = nextConfiguration(baseConfiguration, config: config, history: history, newDiffID: staged.diffID)
+        let configuration = nextConfiguration(
+            baseConfiguration, config: config, history: history, newDiffID: staged.diffID)
         return try StoreLock.withExclusive(lockPath) { () throws(ImageError) -> Image in
             try publish(layers: [staged], baseLayers: baseLayers, configuration: configuration, reference: reference)
         }
@@ -31,8 +35,10 @@ extension ImageStore {
 
     /// A step that changed only the config (`ENV`, `CMD`, `LABEL`, …): the base's layers, the new
     /// `config`, and `emptyLayerHistory` appended with `empty_layer: true`.
-    public func commit(base: Image?, config: ImageConfig, emptyLayerHistory: HistoryEntry,
-                       reference: String?) throws(ImageError) -> Image {
+    public func commit(
+        base: Image?, config: ImageConfig, emptyLayerHistory: HistoryEntry,
+        reference: String?
+    ) throws(ImageError) -> Image {
         let reference = try reference.map { (text) throws(ImageError) in try ImageReference(parsing: text) }
         let (baseConfiguration, baseLayers) = try baseContent(base)
         var history = emptyLayerHistory
@@ -41,7 +47,10 @@ extension ImageStore {
         return try StoreLock.withExclusive(lockPath) { () throws(ImageError) -> Image in
             // The base's blobs must still be there: a concurrent removal may have collected them.
             for layer in baseLayers where !blobs.contains(layer.digest) {
-                throw ImageError(.notFound, "cannot commit on \(base?.id ?? "scratch"): its layer \(layer.digest) was removed meanwhile; build again")
+                throw ImageError(
+                    .notFound,
+                    "cannot commit on \(base?.id ?? "scratch"): its layer \(layer.digest) was removed meanwhile; build again"
+                )
             }
             return try publish(layers: [], baseLayers: baseLayers, configuration: configuration, reference: reference)
         }
@@ -55,8 +64,10 @@ extension ImageStore {
         return (configuration, manifest.layers)
     }
 
-    private func nextConfiguration(_ base: OCIImageConfiguration?, config: ImageConfig, history: HistoryEntry,
-                                   newDiffID: String?) -> OCIImageConfiguration {
+    private func nextConfiguration(
+        _ base: OCIImageConfiguration?, config: ImageConfig, history: HistoryEntry,
+        newDiffID: String?
+    ) -> OCIImageConfiguration {
         var history = history
         let created = history.created ?? Timestamp.creation(epoch: sourceDateEpoch)
         history.created = created

@@ -24,8 +24,10 @@ extension ImageStore {
                 diffID = diffIDs[layer]
                 layer += 1
             }
-            items.append(ImageHistoryItem(imageID: nil, created: step.created, createdBy: step.createdBy ?? "",
-                                          comment: step.comment ?? "", size: size, diffID: diffID))
+            items.append(
+                ImageHistoryItem(
+                    imageID: nil, created: step.created, createdBy: step.createdBy ?? "",
+                    comment: step.comment ?? "", size: size, diffID: diffID))
         }
         items.reverse()
         if !items.isEmpty { items[0].imageID = image.id }

@@ -9,8 +9,10 @@ extension ImageStore {
     /// again reuses the layer and its snapshot. A tag already in use moves to the new image; the
     /// old one stays, untagged, until removed by id. `comment` goes into the history entry
     /// (`docker import --message`).
-    public func importRootfs(tarball: String, reference: String, config: ImageConfig = ImageConfig(),
-                             createdBy: String = "swiftstack image import", comment: String? = nil) throws(ImageError) -> Image {
+    public func importRootfs(
+        tarball: String, reference: String, config: ImageConfig = ImageConfig(),
+        createdBy: String = "swiftstack image import", comment: String? = nil
+    ) throws(ImageError) -> Image {
         let reference = try ImageReference(parsing: reference)
         guard FileSystem.exists(tarball) else {
             throw ImageError(.notFound, "cannot import \(tarball): no such file")
@@ -23,11 +25,14 @@ extension ImageStore {
         limits.deviceNodes = .skip
         try LayerArchive.extract(tarball: tarball, into: snapshot + "/rootfs", limits: limits)
         let layerPath = work.path + "/layer.tar.gz"
-        let layer = try LayerArchive.writeLayer(from: snapshot + "/rootfs", to: layerPath,
-                                                options: LayerWriter.Options(clampModificationTime: sourceDateEpoch))
-        let staged = StagedLayer(blobPath: layerPath, descriptor: layer.descriptor, diffID: layer.diffID, snapshot: snapshot)
-        return try publishImport(staged, reference: reference, config: config,
-                                 history: HistoryEntry(createdBy: createdBy, comment: comment))
+        let layer = try LayerArchive.writeLayer(
+            from: snapshot + "/rootfs", to: layerPath,
+            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch))
+        let staged = StagedLayer(
+            blobPath: layerPath, descriptor: layer.descriptor, diffID: layer.diffID, snapshot: snapshot)
+        return try publishImport(
+            staged, reference: reference, config: config,
+            history: HistoryEntry(createdBy: createdBy, comment: comment))
     }
 
     /// Imports the root filesystem in `directory` as a one-layer image tagged `reference`.
@@ -36,22 +41,28 @@ extension ImageStore {
     /// directory down); device nodes and sockets are left out, hardlinks, modes, owners and
     /// extended attributes kept. The written layer is then unpacked as the snapshot, so the
     /// snapshot holds exactly what the layer says.
-    public func importRootfs(directory: String, reference: String, config: ImageConfig = ImageConfig(),
-                             createdBy: String = "swiftstack image import", comment: String? = nil) throws(ImageError) -> Image {
+    public func importRootfs(
+        directory: String, reference: String, config: ImageConfig = ImageConfig(),
+        createdBy: String = "swiftstack image import", comment: String? = nil
+    ) throws(ImageError) -> Image {
         let reference = try ImageReference(parsing: reference)
         guard FileSystem.isDirectory(directory) else {
             throw ImageError(.notFound, "cannot import \(directory): no such directory")
         }
         let work = try temporary.makeDirectory(purpose: "import")
         defer { work.discard() }
-        let staged = try stageLayer(from: directory, work: work.path, parentChainID: nil,
-                                    options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, skipDevices: true))
-        return try publishImport(staged, reference: reference, config: config,
-                                 history: HistoryEntry(createdBy: createdBy, comment: comment))
+        let staged = try stageLayer(
+            from: directory, work: work.path, parentChainID: nil,
+            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, skipDevices: true))
+        return try publishImport(
+            staged, reference: reference, config: config,
+            history: HistoryEntry(createdBy: createdBy, comment: comment))
     }
 
-    private func publishImport(_ layer: StagedLayer, reference: ImageReference, config: ImageConfig,
-                               history: HistoryEntry) throws(ImageError) -> Image {
+    private func publishImport(
+        _ layer: StagedLayer, reference: ImageReference, config: ImageConfig,
+        history: HistoryEntry
+    ) throws(ImageError) -> Image {
         let created = Timestamp.creation(epoch: sourceDateEpoch)
         var history = history
         history.created = created

@@ -39,8 +39,9 @@ extension ImageStore {
                     descriptor = existing
                 } else {
                     let manifestDigest = try blobs.write(planned.manifestBytes)
-                    descriptor = OCIDescriptor(mediaType: planned.manifestMediaType, digest: manifestDigest,
-                                               size: Int64(planned.manifestBytes.count), platform: planned.platform)
+                    descriptor = OCIDescriptor(
+                        mediaType: planned.manifestMediaType, digest: manifestDigest,
+                        size: Int64(planned.manifestBytes.count), platform: planned.platform)
                 }
                 var image = try record(descriptor, reference: nil)
                 for reference in planned.references { image = try record(descriptor, reference: reference) }
@@ -53,7 +54,9 @@ extension ImageStore {
     /// The index entry of an image whose config is `configDigest`, if the store has one.
     private func manifest(withConfig configDigest: String) throws(ImageError) -> OCIDescriptor? {
         for descriptor in try readIndex().manifests {
-            if try blobs.readJSON(OCIManifest.self, descriptor.digest).config.digest == configDigest { return descriptor }
+            if try blobs.readJSON(OCIManifest.self, descriptor.digest).config.digest == configDigest {
+                return descriptor
+            }
         }
         return nil
     }

@@ -12,8 +12,10 @@ extension ImageStore {
     /// Moves staged layers into the store, writes the config and the manifest, and points
     /// `reference` at the result (or records it untagged). Callers hold the store lock, so
     /// garbage collection never sees the blobs before the index names them.
-    func publish(layers: [StagedLayer], baseLayers: [OCIDescriptor], configuration: OCIImageConfiguration,
-                 configBytes given: [UInt8]? = nil, reference: ImageReference?) throws(ImageError) -> Image {
+    func publish(
+        layers: [StagedLayer], baseLayers: [OCIDescriptor], configuration: OCIImageConfiguration,
+        configBytes given: [UInt8]? = nil, reference: ImageReference?
+    ) throws(ImageError) -> Image {
         let chainIDs = try Self.chainIDs(configuration.rootfs.diffIDs)
         let firstNew = chainIDs.count - layers.count
         for (offset, layer) in layers.enumerated() {
@@ -52,8 +54,10 @@ extension ImageStore {
 
     /// Writes `directory` as a layer in `tmp/` (inside `work`), then unpacks that layer into a
     /// snapshot next to it unless the snapshot of `chainID` exists already.
-    func stageLayer(from directory: String, work: String, parentChainID: String?,
-                    options: LayerWriter.Options) throws(ImageError) -> StagedLayer {
+    func stageLayer(
+        from directory: String, work: String, parentChainID: String?,
+        options: LayerWriter.Options
+    ) throws(ImageError) -> StagedLayer {
         let blobPath = work + "/layer.tar.gz"
         let blob = try LayerArchive.writeLayer(from: directory, to: blobPath, options: options)
         let chainID = try Self.chainIDs((parentChainID.map { [$0] } ?? []) + [blob.diffID]).last!
@@ -69,8 +73,9 @@ extension ImageStore {
 
 extension LayerBlob {
     var descriptor: OCIDescriptor {
-        OCIDescriptor(mediaType: OCIMediaType.layerGzip, digest: digest, size: size,
-                      annotations: [OCIAnnotation.uncompressedSize: String(uncompressedSize)])
+        OCIDescriptor(
+            mediaType: OCIMediaType.layerGzip, digest: digest, size: size,
+            annotations: [OCIAnnotation.uncompressedSize: String(uncompressedSize)])
     }
 }
 
@@ -78,6 +83,9 @@ extension ImageStore {
     /// What `summaries()` needs of an image, for its `index.json` entry.
     func summaryAnnotations(manifestDigest: String) throws(ImageError) -> [String: String] {
         let image = try loadImage(manifestDigest: manifestDigest, index: OCIIndex())
-        return [OCIAnnotation.imageID: image.id, OCIAnnotation.imageSize: String(image.size), OCIAnnotation.created: image.created]
+        return [
+            OCIAnnotation.imageID: image.id, OCIAnnotation.imageSize: String(image.size),
+            OCIAnnotation.created: image.created,
+        ]
     }
 }

@@ -30,7 +30,9 @@ extension ImageStore {
     /// The index is rewritten before anything is deleted, so a crash can leave unreferenced
     /// blobs behind (the next removal collects them) but never an image whose content is gone.
     @discardableResult
-    public func remove(_ reference: String, force: Bool = false, inUse: Set<String> = []) throws(ImageError) -> ImageRemoval {
+    public func remove(_ reference: String, force: Bool = false, inUse: Set<String> = []) throws(ImageError)
+        -> ImageRemoval
+    {
         try StoreLock.withExclusive(lockPath) { () throws(ImageError) -> ImageRemoval in
             var index = try readIndex()
             let digest = try resolve(reference, in: index)
@@ -45,11 +47,17 @@ extension ImageStore {
             }
             let byID = tag == nil || !tags.contains(tag!)
             if byID && tags.count > 1 && !force {
-                throw ImageError(.conflict, "cannot remove image \(Self.short(id)): it is tagged \(tags.joined(separator: ", ")); remove the tags one by one, or pass -f to remove them all")
+                throw ImageError(
+                    .conflict,
+                    "cannot remove image \(Self.short(id)): it is tagged \(tags.joined(separator: ", ")); remove the tags one by one, or pass -f to remove them all"
+                )
             }
             if inUse.contains(id) {
                 guard force else {
-                    throw ImageError(.conflict, "cannot remove image \(tags.first ?? Self.short(id)) (\(Self.short(id))): a container uses it; remove the container first, or pass -f to untag it (its content stays until the container is gone)")
+                    throw ImageError(
+                        .conflict,
+                        "cannot remove image \(tags.first ?? Self.short(id)) (\(Self.short(id))): a container uses it; remove the container first, or pass -f to untag it (its content stays until the container is gone)"
+                    )
                 }
                 guard var kept = index.manifests.first(where: { $0.digest == digest }) else {
                     throw ImageError(.notFound, "no such image: \(reference)")
@@ -121,7 +129,9 @@ extension ImageStore {
             usedBlobs.insert(try BlobStore.hex(of: manifest.config.digest))
             for layer in manifest.layers { usedBlobs.insert(try BlobStore.hex(of: layer.digest)) }
             let configuration = try blobs.readJSON(OCIImageConfiguration.self, manifest.config.digest)
-            for chainID in try Self.chainIDs(configuration.rootfs.diffIDs) { usedSnapshots.insert(try BlobStore.hex(of: chainID)) }
+            for chainID in try Self.chainIDs(configuration.rootfs.diffIDs) {
+                usedSnapshots.insert(try BlobStore.hex(of: chainID))
+            }
         }
         var removedBlobs = 0
         var bytes: Int64 = 0

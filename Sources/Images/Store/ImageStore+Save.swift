@@ -24,7 +24,8 @@ extension ImageStore {
             try save(references, toFileDescriptor: fd, display: path, format: format)
             return
         }
-        let temporaryPath = "\(FileSystem.parent(of: path))/.\(path.split(separator: "/").last ?? "image")-\(UInt64.random(in: 0 ... .max).hexString).tmp"
+        let temporaryPath =
+            "\(FileSystem.parent(of: path))/.\(path.split(separator: "/").last ?? "image")-\(UInt64.random(in: 0 ... .max).hexString).tmp"
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ImageError(.io, "cannot create \(temporaryPath): \(Errno.text(errno))") }
         var finished = false
@@ -41,12 +42,16 @@ extension ImageStore {
     }
 
     /// Writes the archive to an open descriptor (standard output, a pipe), which stays open.
-    public func save(_ references: [String], toFileDescriptor descriptor: Int32, format: ImageArchiveFormat) throws(ImageError) {
+    public func save(_ references: [String], toFileDescriptor descriptor: Int32, format: ImageArchiveFormat)
+        throws(ImageError)
+    {
         try save(references, toFileDescriptor: descriptor, display: "file descriptor \(descriptor)", format: format)
     }
 
-    private func save(_ references: [String], toFileDescriptor descriptor: Int32, display: String,
-                      format: ImageArchiveFormat) throws(ImageError) {
+    private func save(
+        _ references: [String], toFileDescriptor descriptor: Int32, display: String,
+        format: ImageArchiveFormat
+    ) throws(ImageError) {
         guard !references.isEmpty else { throw ImageError(.invalidArgument, "name at least one image to save") }
         let index = try readIndex()
         var selections = [(manifestDigest: String, tags: [String])]()
@@ -54,7 +59,8 @@ extension ImageStore {
             let digest = try resolve(reference, in: index)
             var tags = [String]()
             if !reference.hasPrefix("sha256:"), let parsed = try? ImageReference(parsing: reference),
-               index.manifests.contains(where: { $0.referenceName == parsed.description }) {
+                index.manifests.contains(where: { $0.referenceName == parsed.description })
+            {
                 tags = [parsed.description]
             }
             if let existing = selections.firstIndex(where: { $0.manifestDigest == digest }) {
@@ -73,13 +79,16 @@ extension ImageStore {
         try writer.finish()
     }
 
-    private func writeOCI(_ selections: [(manifestDigest: String, tags: [String])], into writer: BundleWriter) throws(ImageError) {
+    private func writeOCI(_ selections: [(manifestDigest: String, tags: [String])], into writer: BundleWriter)
+        throws(ImageError)
+    {
         var written = Set<String>()
         func blob(_ digest: String) throws(ImageError) {
             guard written.insert(digest).inserted else { return }
             let path = try blobs.path(of: digest)
             guard FileSystem.exists(path) else {
-                throw ImageError(.corrupt, "blob \(digest) is missing from \(blobs.directory); remove the image and import it again")
+                throw ImageError(
+                    .corrupt, "blob \(digest) is missing from \(blobs.directory); remove the image and import it again")
             }
             try writer.add("blobs/sha256/" + BlobStore.hex(of: digest), contentsOf: path)
         }
@@ -87,14 +96,17 @@ extension ImageStore {
         var index = OCIIndex()
         for selection in selections {
             let manifest = try blobs.readJSON(OCIManifest.self, selection.manifestDigest)
-            let descriptor = OCIDescriptor(mediaType: manifest.mediaType ?? OCIMediaType.manifest, digest: selection.manifestDigest,
-                                           size: try blobs.size(of: selection.manifestDigest))
+            let descriptor = OCIDescriptor(
+                mediaType: manifest.mediaType ?? OCIMediaType.manifest, digest: selection.manifestDigest,
+                size: try blobs.size(of: selection.manifestDigest))
             if selection.tags.isEmpty { index.manifests.append(descriptor) }
             for tag in selection.tags {
                 let reference = try ImageReference(parsing: tag)
                 var named = descriptor
-                named.annotations = [OCIAnnotation.containerdImageName: reference.description,
-                                     OCIAnnotation.referenceName: reference.tag]
+                named.annotations = [
+                    OCIAnnotation.containerdImageName: reference.description,
+                    OCIAnnotation.referenceName: reference.tag,
+                ]
                 index.manifests.append(named)
             }
             for layer in manifest.layers { try blob(layer.digest) }
@@ -104,8 +116,10 @@ extension ImageStore {
         try writer.add("index.json", bytes: try JSONCoding.encode(index))
     }
 
-    private func writeDocker(_ selections: [(manifestDigest: String, tags: [String])], into writer: BundleWriter,
-                             work: String) throws(ImageError) {
+    private func writeDocker(
+        _ selections: [(manifestDigest: String, tags: [String])], into writer: BundleWriter,
+        work: String
+    ) throws(ImageError) {
         var written = Set<String>()
         var entries = [DockerArchiveManifest]()
         var repositories = [String: [String: String]]()
@@ -130,7 +144,10 @@ extension ImageStore {
                 let tarPath = work + "/layer.tar"
                 let result = try LayerDigest.uncompressed(blobPath, display: layer.digest, limit: .max, copyTo: tarPath)
                 guard result.diffID == diffID else {
-                    throw ImageError(.corrupt, "layer \(layer.digest) of image \(manifest.config.digest) does not match its diff id \(diffID); the store is damaged: remove the image and import it again")
+                    throw ImageError(
+                        .corrupt,
+                        "layer \(layer.digest) of image \(manifest.config.digest) does not match its diff id \(diffID); the store is damaged: remove the image and import it again"
+                    )
                 }
                 try writer.add(name, contentsOf: tarPath)
                 unlink(tarPath)

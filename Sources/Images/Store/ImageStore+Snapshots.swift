@@ -60,7 +60,9 @@ extension ImageStore {
         try FileSystem.makeDirectories(snapshot + "/rootfs", mode: 0o755)
         let blobPath = try blobs.path(of: layer.digest)
         guard FileSystem.exists(blobPath) else {
-            throw ImageError(.corrupt, "layer blob \(layer.digest) is missing from \(blobs.directory); remove the image and import it again")
+            throw ImageError(
+                .corrupt,
+                "layer blob \(layer.digest) is missing from \(blobs.directory); remove the image and import it again")
         }
         try LayerArchive.extract(tarball: blobPath, into: snapshot + "/rootfs", limits: extractionLimits)
         try StoreLock.withExclusive(lockPath) { () throws(ImageError) in

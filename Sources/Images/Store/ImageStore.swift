@@ -67,7 +67,7 @@ public struct ImageStore: Sendable {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.read(indexPath)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return OCIIndex()
         }
         return try JSONCoding.decode(OCIIndex.self, bytes, what: indexPath)
@@ -96,7 +96,9 @@ public struct ImageStore: Sendable {
         bytes.withUnsafeBytes { raw in
             do throws(ImageError) { try FileSystem.writeAll(fd, raw, path: item.path) } catch { failure = error }
         }
-        if failure == nil && fsync(fd) != 0 { failure = ImageError(.io, "cannot fsync \(item.path): \(Errno.text(errno))") }
+        if failure == nil && fsync(fd) != 0 {
+            failure = ImageError(.io, "cannot fsync \(item.path): \(Errno.text(errno))")
+        }
         close(fd)
         if let failure { throw failure }
         guard rename(item.path, path) == 0 else {

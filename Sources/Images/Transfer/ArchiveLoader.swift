@@ -54,7 +54,9 @@ final class ArchiveLoader {
         } else if memberExists("index.json") {
             try planOCI()
         } else {
-            throw ImageError(.corrupt, "cannot load \(display): it has neither manifest.json (docker save) nor index.json (OCI archive)")
+            throw ImageError(
+                .corrupt,
+                "cannot load \(display): it has neither manifest.json (docker save) nor index.json (OCI archive)")
         }
         guard !images.isEmpty else { throw ImageError(.corrupt, "cannot load \(display): it holds no image") }
     }
@@ -62,17 +64,25 @@ final class ArchiveLoader {
     // MARK: - docker save
 
     private func planDocker() throws(ImageError) {
-        let entries = try JSONCoding.decode([DockerArchiveManifest].self, try readDocument("manifest.json", what: "manifest.json"),
-                                            what: "manifest.json of \(display)")
+        let entries = try JSONCoding.decode(
+            [DockerArchiveManifest].self, try readDocument("manifest.json", what: "manifest.json"),
+            what: "manifest.json of \(display)")
         for entry in entries {
             let configBytes = try readDocument(entry.config, what: "manifest.json's Config")
             let configDigest = "sha256:" + SHA256.hex(configBytes)
             if let named = Self.digestInName(entry.config), named != configDigest {
-                throw ImageError(.corrupt, "refusing \(display): config '\(entry.config)' has digest \(configDigest), not the one its name says; the archive is damaged or was tampered with")
+                throw ImageError(
+                    .corrupt,
+                    "refusing \(display): config '\(entry.config)' has digest \(configDigest), not the one its name says; the archive is damaged or was tampered with"
+                )
             }
-            let configuration = try JSONCoding.decode(OCIImageConfiguration.self, configBytes, what: "config \(entry.config) of \(display)")
+            let configuration = try JSONCoding.decode(
+                OCIImageConfiguration.self, configBytes, what: "config \(entry.config) of \(display)")
             guard configuration.rootfs.diffIDs.count == entry.layers.count else {
-                throw ImageError(.corrupt, "refusing \(display): config \(entry.config) lists \(configuration.rootfs.diffIDs.count) layers but manifest.json \(entry.layers.count)")
+                throw ImageError(
+                    .corrupt,
+                    "refusing \(display): config \(entry.config) lists \(configuration.rootfs.diffIDs.count) layers but manifest.json \(entry.layers.count)"
+                )
             }
             var layers = [OCIDescriptor]()
             for (name, diffID) in zip(entry.layers, configuration.rootfs.diffIDs) {
@@ -80,74 +90,98 @@ final class ArchiveLoader {
                 defer { close(member.fd) }
                 let file = try StreamingDigest.ofFile(member.path)
                 if let named = Self.digestInName(name), named != file.digest, named != diffID {
-                    throw ImageError(.corrupt, "refusing \(display): layer '\(name)' has digest \(file.digest), not the one its name says; the archive is damaged or was tampered with")
+                    throw ImageError(
+                        .corrupt,
+                        "refusing \(display): layer '\(name)' has digest \(file.digest), not the one its name says; the archive is damaged or was tampered with"
+                    )
                 }
-                let descriptor = try stageLayer(member.path, name: name, digest: file.digest, size: file.size, diffID: diffID)
+                let descriptor = try stageLayer(
+                    member.path, name: name, digest: file.digest, size: file.size, diffID: diffID)
                 layers.append(descriptor)
             }
             let manifest = OCIManifest(
-                config: OCIDescriptor(mediaType: OCIMediaType.config, digest: configDigest, size: Int64(configBytes.count)),
+                config: OCIDescriptor(
+                    mediaType: OCIMediaType.config, digest: configDigest, size: Int64(configBytes.count)),
                 layers: layers)
             var references = [ImageReference]()
             for tag in entry.repoTags ?? [] {
                 references.append(try reference(tag, source: "manifest.json's RepoTags"))
             }
-            images.append(PlannedImage(manifestBytes: try JSONCoding.encode(manifest), manifestMediaType: OCIMediaType.manifest,
-                                       configBytes: configBytes,
-                                       platform: OCIPlatform(architecture: configuration.architecture, os: configuration.os),
-                                       references: references, manifestIsMade: true))
+            images.append(
+                PlannedImage(
+                    manifestBytes: try JSONCoding.encode(manifest), manifestMediaType: OCIMediaType.manifest,
+                    configBytes: configBytes,
+                    platform: OCIPlatform(architecture: configuration.architecture, os: configuration.os),
+                    references: references, manifestIsMade: true))
         }
     }
 
     // MARK: - OCI archive
 
     private func planOCI() throws(ImageError) {
-        let index = try JSONCoding.decode(OCIIndex.self, try readDocument("index.json", what: "index.json"), what: "index.json of \(display)")
+        let index = try JSONCoding.decode(
+            OCIIndex.self, try readDocument("index.json", what: "index.json"), what: "index.json of \(display)")
         var planned = [String: Int]()
         for descriptor in index.manifests {
             let manifestDescriptor = try resolveManifest(descriptor, depth: 0)
             let reference = try referenceFromAnnotations(descriptor.annotations)
             if let position = planned[manifestDescriptor.digest] {
-                if let reference, !images[position].references.contains(reference) { images[position].references.append(reference) }
+                if let reference, !images[position].references.contains(reference) {
+                    images[position].references.append(reference)
+                }
                 continue
             }
             let manifestBytes = try readBlob(manifestDescriptor, what: "manifest")
-            let manifest = try JSONCoding.decode(OCIManifest.self, manifestBytes, what: "manifest \(manifestDescriptor.digest) of \(display)")
+            let manifest = try JSONCoding.decode(
+                OCIManifest.self, manifestBytes, what: "manifest \(manifestDescriptor.digest) of \(display)")
             let configBytes = try readBlob(manifest.config, what: "config")
-            let configuration = try JSONCoding.decode(OCIImageConfiguration.self, configBytes, what: "config \(manifest.config.digest) of \(display)")
+            let configuration = try JSONCoding.decode(
+                OCIImageConfiguration.self, configBytes, what: "config \(manifest.config.digest) of \(display)")
             guard configuration.rootfs.diffIDs.count == manifest.layers.count else {
-                throw ImageError(.corrupt, "refusing \(display): config \(manifest.config.digest) lists \(configuration.rootfs.diffIDs.count) layers but its manifest \(manifest.layers.count)")
+                throw ImageError(
+                    .corrupt,
+                    "refusing \(display): config \(manifest.config.digest) lists \(configuration.rootfs.diffIDs.count) layers but its manifest \(manifest.layers.count)"
+                )
             }
             for (layer, diffID) in zip(manifest.layers, configuration.rootfs.diffIDs) {
                 let name = try blobName(layer.digest, what: "layer")
-                let member = try openMember(name, what: "a layer of manifest \(manifestDescriptor.digest)", missing: "a missing blob")
+                let member = try openMember(
+                    name, what: "a layer of manifest \(manifestDescriptor.digest)", missing: "a missing blob")
                 defer { close(member.fd) }
                 let file = try StreamingDigest.ofFile(member.path)
                 try check(file, against: layer, name: name)
                 _ = try stageLayer(member.path, name: name, digest: file.digest, size: file.size, diffID: diffID)
             }
             planned[manifestDescriptor.digest] = images.count
-            images.append(PlannedImage(
-                manifestBytes: manifestBytes, manifestMediaType: manifest.mediaType ?? manifestDescriptor.mediaType, configBytes: configBytes,
-                platform: manifestDescriptor.platform ?? OCIPlatform(architecture: configuration.architecture, os: configuration.os),
-                references: reference.map { [$0] } ?? []))
+            images.append(
+                PlannedImage(
+                    manifestBytes: manifestBytes, manifestMediaType: manifest.mediaType ?? manifestDescriptor.mediaType,
+                    configBytes: configBytes,
+                    platform: manifestDescriptor.platform
+                        ?? OCIPlatform(architecture: configuration.architecture, os: configuration.os),
+                    references: reference.map { [$0] } ?? []))
         }
     }
 
     /// Follows nested indexes (Docker and podman write one level) to the manifest for this machine.
     private func resolveManifest(_ descriptor: OCIDescriptor, depth: Int) throws(ImageError) -> OCIDescriptor {
-        guard descriptor.mediaType == OCIMediaType.index || descriptor.mediaType == OCIMediaType.dockerManifestList else {
+        guard descriptor.mediaType == OCIMediaType.index || descriptor.mediaType == OCIMediaType.dockerManifestList
+        else {
             return descriptor
         }
         guard depth < 4 else { throw ImageError(.corrupt, "refusing \(display): indexes nested more than 4 deep") }
-        let nested = try JSONCoding.decode(OCIIndex.self, try readBlob(descriptor, what: "index"), what: "index \(descriptor.digest) of \(display)")
+        let nested = try JSONCoding.decode(
+            OCIIndex.self, try readBlob(descriptor, what: "index"), what: "index \(descriptor.digest) of \(display)")
         let platform = Platform.current
         let candidates = nested.manifests.filter { candidate in
             guard let wanted = candidate.platform else { return true }
             return wanted.architecture == platform.architecture && wanted.os == platform.os
         }
         guard let chosen = candidates.first else {
-            throw ImageError(.notFound, "cannot load \(display): index \(descriptor.digest) has no image for \(platform.os)/\(platform.architecture)")
+            throw ImageError(
+                .notFound,
+                "cannot load \(display): index \(descriptor.digest) has no image for \(platform.os)/\(platform.architecture)"
+            )
         }
         return try resolveManifest(chosen, depth: depth + 1)
     }
@@ -157,7 +191,9 @@ final class ArchiveLoader {
             return try reference(full, source: "index.json's \(OCIAnnotation.containerdImageName)")
         }
         // A bare tag (Docker's convention) names no repository: the image loads untagged.
-        guard let name = annotations?[OCIAnnotation.referenceName], name.contains(":") || name.contains("/") else { return nil }
+        guard let name = annotations?[OCIAnnotation.referenceName], name.contains(":") || name.contains("/") else {
+            return nil
+        }
         return try reference(name, source: "index.json's \(OCIAnnotation.referenceName)")
     }
 
@@ -165,15 +201,21 @@ final class ArchiveLoader {
 
     /// Verifies the layer's diff id (decompressing once, bounded), links it into `work` and
     /// unpacks its snapshot when the store lacks it. Returns its descriptor in the store.
-    private func stageLayer(_ path: String, name: String, digest: String, size: Int64, diffID: String) throws(ImageError) -> OCIDescriptor {
+    private func stageLayer(_ path: String, name: String, digest: String, size: Int64, diffID: String)
+        throws(ImageError) -> OCIDescriptor
+    {
         let compression = try LayerDigest.compression(of: path)
         let limits = store.extractionLimits
         let streamLimit = limits.maxUncompressedBytes &+ Int64(limits.maxEntries) &* 1536 &+ (1 << 20)
-        let uncompressed = compression == .none
+        let uncompressed =
+            compression == .none
             ? (diffID: digest, size: size)
             : try LayerDigest.uncompressed(path, display: "'\(name)' of \(display)", limit: streamLimit)
         guard uncompressed.diffID == diffID else {
-            throw ImageError(.corrupt, "refusing \(display): layer '\(name)' has diff id \(uncompressed.diffID) but the config says \(diffID); the archive is damaged or was tampered with")
+            throw ImageError(
+                .corrupt,
+                "refusing \(display): layer '\(name)' has diff id \(uncompressed.diffID) but the config says \(diffID); the archive is damaged or was tampered with"
+            )
         }
         if stagedBlobs[digest] == nil {
             let staged = "\(work)/blob-\(counter)"
@@ -183,8 +225,9 @@ final class ArchiveLoader {
             }
             stagedBlobs[digest] = staged
         }
-        return OCIDescriptor(mediaType: compression.mediaType, digest: digest, size: size,
-                             annotations: [OCIAnnotation.uncompressedSize: String(uncompressed.size)])
+        return OCIDescriptor(
+            mediaType: compression.mediaType, digest: digest, size: size,
+            annotations: [OCIAnnotation.uncompressedSize: String(uncompressed.size)])
     }
 
     /// Unpacks the snapshot of every image's layers the store does not have yet.
@@ -194,7 +237,9 @@ final class ArchiveLoader {
             let configuration = try JSONCoding.decode(OCIImageConfiguration.self, image.configBytes, what: "config")
             let chainIDs = try ImageStore.chainIDs(configuration.rootfs.diffIDs)
             for (layer, chainID) in zip(manifest.layers, chainIDs) {
-                guard stagedSnapshots[chainID] == nil, !FileSystem.isDirectory(try store.snapshotPath(chainID) + "/rootfs") else { continue }
+                guard stagedSnapshots[chainID] == nil,
+                    !FileSystem.isDirectory(try store.snapshotPath(chainID) + "/rootfs")
+                else { continue }
                 guard let blob = stagedBlobs[layer.digest] else { continue }
                 let snapshot = "\(work)/snapshot-\(counter)"
                 counter += 1
@@ -212,19 +257,28 @@ final class ArchiveLoader {
     private func readBlob(_ descriptor: OCIDescriptor, what: String) throws(ImageError) -> [UInt8] {
         let name = try blobName(descriptor.digest, what: what)
         guard descriptor.size >= 0, descriptor.size <= Self.documentLimit else {
-            throw ImageError(.unsafeArchive, "refusing \(display): the \(what) \(descriptor.digest) declares \(descriptor.size) bytes")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing \(display): the \(what) \(descriptor.digest) declares \(descriptor.size) bytes")
         }
         let bytes = try readDocument(name, what: "the \(what) \(descriptor.digest)", missing: "a missing blob")
         try check((digest: "sha256:" + SHA256.hex(bytes), size: Int64(bytes.count)), against: descriptor, name: name)
         return bytes
     }
 
-    private func check(_ actual: (digest: String, size: Int64), against descriptor: OCIDescriptor, name: String) throws(ImageError) {
+    private func check(_ actual: (digest: String, size: Int64), against descriptor: OCIDescriptor, name: String)
+        throws(ImageError)
+    {
         guard actual.digest == descriptor.digest else {
-            throw ImageError(.corrupt, "refusing \(display): blob \(name) has digest \(actual.digest), not \(descriptor.digest); the archive is damaged or was tampered with")
+            throw ImageError(
+                .corrupt,
+                "refusing \(display): blob \(name) has digest \(actual.digest), not \(descriptor.digest); the archive is damaged or was tampered with"
+            )
         }
         guard actual.size == descriptor.size else {
-            throw ImageError(.corrupt, "refusing \(display): blob \(name) has \(actual.size) bytes, its descriptor says \(descriptor.size)")
+            throw ImageError(
+                .corrupt,
+                "refusing \(display): blob \(name) has \(actual.size) bytes, its descriptor says \(descriptor.size)")
         }
     }
 
@@ -232,7 +286,10 @@ final class ArchiveLoader {
         do {
             return "blobs/sha256/" + (try BlobStore.hex(of: digest))
         } catch {
-            throw ImageError(.unsafeArchive, "refusing \(display): a \(what) has the digest '\(digest)', which is not sha256: and 64 lowercase hex digits")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing \(display): a \(what) has the digest '\(digest)', which is not sha256: and 64 lowercase hex digits"
+            )
         }
     }
 
@@ -255,27 +312,39 @@ final class ArchiveLoader {
     // MARK: - Members
 
     private func memberExists(_ name: String) -> Bool {
-        guard case .opened(let fd) = ContainedOpen.open(Array(name.utf8CString), below: rootFD, flags: O_RDONLY) else { return false }
+        guard case .opened(let fd) = ContainedOpen.open(Array(name.utf8CString), below: rootFD, flags: O_RDONLY) else {
+            return false
+        }
         close(fd)
         return true
     }
 
-    private func readDocument(_ name: String, what: String, missing: String = "a missing file") throws(ImageError) -> [UInt8] {
+    private func readDocument(_ name: String, what: String, missing: String = "a missing file") throws(ImageError)
+        -> [UInt8]
+    {
         let member = try openMember(name, what: what, missing: missing)
         defer { close(member.fd) }
         guard member.size <= Self.documentLimit else {
-            throw ImageError(.unsafeArchive, "refusing \(display): \(what) '\(name)' has \(member.size) bytes; a JSON document of an image is far smaller")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing \(display): \(what) '\(name)' has \(member.size) bytes; a JSON document of an image is far smaller"
+            )
         }
         return try FileSystem.read(member.path)
     }
 
     /// Opens a member named by one of the archive's documents, beneath the archive only.
     /// `path` is `/proc/self/fd/N`, valid while `fd` is open.
-    private func openMember(_ name: String, what: String,
-                            missing: String = "a missing file") throws(ImageError) -> (fd: Int32, path: String, size: Int64) {
+    private func openMember(
+        _ name: String, what: String,
+        missing: String = "a missing file"
+    ) throws(ImageError) -> (fd: Int32, path: String, size: Int64) {
         let components = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !name.isEmpty, !name.hasPrefix("/"), !components.contains("..") else {
-            throw ImageError(.unsafeArchive, "refusing \(display): \(what) names '\(name)', outside the archive; paths in an image archive are relative and never use '..'")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing \(display): \(what) names '\(name)', outside the archive; paths in an image archive are relative and never use '..'"
+            )
         }
         switch ContainedOpen.open(Array(name.utf8CString), below: rootFD, flags: O_RDONLY) {
         case .opened(let fd):
@@ -286,9 +355,14 @@ final class ArchiveLoader {
             }
             return (fd, "/proc/self/fd/\(fd)", Int64(info.st_size))
         case .failed(let code) where code == ENOENT || code == ENOTDIR:
-            throw ImageError(.corrupt, "refusing \(display): \(what) names '\(name)', \(missing): the archive has no such file; it is incomplete")
+            throw ImageError(
+                .corrupt,
+                "refusing \(display): \(what) names '\(name)', \(missing): the archive has no such file; it is incomplete"
+            )
         case .failed(let code) where code == EXDEV || code == ELOOP:
-            throw ImageError(.unsafeArchive, "refusing \(display): \(what) names '\(name)', which leads outside the archive through a symbolic link")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing \(display): \(what) names '\(name)', which leads outside the archive through a symbolic link")
         case .failed(let code):
             throw ImageError(.io, "cannot open '\(name)' in \(display): \(Errno.text(code))")
         }

@@ -51,8 +51,10 @@ struct TestImageArchive {
     }
 
     /// An OCI archive of one image with `layers` (bytes as stored) and their diff ids.
-    static func oci(layers: [(bytes: [UInt8], diffID: String, mediaType: String)], name: String? = "test/oci:1",
-                    configDiffIDs: [String]? = nil) -> (archive: TestImageArchive, manifest: String, config: String) {
+    static func oci(
+        layers: [(bytes: [UInt8], diffID: String, mediaType: String)], name: String? = "test/oci:1",
+        configDiffIDs: [String]? = nil
+    ) -> (archive: TestImageArchive, manifest: String, config: String) {
         var archive = TestImageArchive()
         archive.file("oci-layout", Array(#"{"imageLayoutVersion":"1.0.0"}"#.utf8))
         var layerDescriptors = [[String: Any]]()
@@ -64,11 +66,15 @@ struct TestImageArchive {
         let configDigest = archive.blob(config)
         let manifest = json([
             "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": ["mediaType": "application/vnd.oci.image.config.v1+json", "digest": configDigest, "size": config.count],
+            "config": [
+                "mediaType": "application/vnd.oci.image.config.v1+json", "digest": configDigest, "size": config.count,
+            ],
             "layers": layerDescriptors,
         ])
         let manifestDigest = archive.blob(manifest)
-        var descriptor: [String: Any] = ["mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifestDigest, "size": manifest.count]
+        var descriptor: [String: Any] = [
+            "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifestDigest, "size": manifest.count,
+        ]
         if let name { descriptor["annotations"] = ["org.opencontainers.image.ref.name": name] }
         archive.file("index.json", json(["schemaVersion": 2, "manifests": [descriptor]]))
         return (archive, manifestDigest, configDigest)

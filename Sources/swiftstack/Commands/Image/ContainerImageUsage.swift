@@ -12,7 +12,8 @@ enum ContainerImageUsage {
         var ids = Set<String>()
         for name in names {
             guard let data = FileManager.default.contents(atPath: "\(containers)/\(name)/state.json"),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { continue }
             for key in ["image", "imageID", "imageId", "Image"] {
                 guard let value = object[key] as? String, !value.isEmpty else { continue }
                 if let image = try? store.image(value) { ids.insert(image.id) }

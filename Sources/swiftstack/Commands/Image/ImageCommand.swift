@@ -9,7 +9,8 @@ struct ImageCommand: ParsableCommand {
         abstract: "Manage images in the local store.",
         subcommands: [
             ImageImportCommand.self, ImageListCommand.self, ImageRemoveCommand.self, ImageInspectCommand.self,
-            ImageHistoryCommand.self, ImageTagCommand.self, ImagePruneCommand.self, ImageSaveCommand.self, ImageLoadCommand.self,
+            ImageHistoryCommand.self, ImageTagCommand.self, ImagePruneCommand.self, ImageSaveCommand.self,
+            ImageLoadCommand.self,
         ]
     )
 

@@ -40,6 +40,7 @@ struct ImageHistoryCommand: ParsableCommand {
             if !noTrunc && createdBy.count > 45 { createdBy = String(createdBy.prefix(44)) + "…" }
             return [id(item), created, createdBy, HumanReadable.size(item.size), item.comment]
         }
-        print(TextTable.render(header: ["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"], rows: rows), terminator: "")
+        print(
+            TextTable.render(header: ["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"], rows: rows), terminator: "")
     }
 }

@@ -11,14 +11,19 @@ struct ImageImportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.short, .customLong("change")],
-            help: "Apply a Dockerfile instruction to the image config (repeatable): CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR.")
+    @Option(
+        name: [.short, .customLong("change")],
+        help:
+            "Apply a Dockerfile instruction to the image config (repeatable): CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR."
+    )
     var changes: [String] = []
 
     @Option(name: [.short, .customLong("message")], help: "Commit message recorded in the image history.")
     var message: String?
 
-    @Argument(help: "The tarball (for example one made by mmdebstrap; - reads standard input) or a root filesystem directory.")
+    @Argument(
+        help: "The tarball (for example one made by mmdebstrap; - reads standard input) or a root filesystem directory."
+    )
     var source: String
 
     @Argument(help: "The image reference, NAME[:TAG] (tag defaults to latest).")
@@ -30,11 +35,13 @@ struct ImageImportCommand: ParsableCommand {
             let config = try ImageConfig().applying(changes: changes)
             let createdBy = "swiftstack image import \(source)"
             if source != "-" && ImageCommand.isDirectory(source) {
-                return try store.importRootfs(directory: source, reference: reference, config: config,
-                                              createdBy: createdBy, comment: message)
+                return try store.importRootfs(
+                    directory: source, reference: reference, config: config,
+                    createdBy: createdBy, comment: message)
             }
-            return try store.importRootfs(tarball: source == "-" ? "/dev/stdin" : source, reference: reference,
-                                          config: config, createdBy: createdBy, comment: message)
+            return try store.importRootfs(
+                tarball: source == "-" ? "/dev/stdin" : source, reference: reference,
+                config: config, createdBy: createdBy, comment: message)
         }
         print(image.id)
     }

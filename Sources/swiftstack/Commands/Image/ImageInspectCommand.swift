@@ -47,9 +47,19 @@ struct ImageInspectCommand: ParsableCommand {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id = "Id", repoTags = "RepoTags", repoDigests = "RepoDigests", created = "Created"
-            case architecture = "Architecture", os = "Os", size = "Size", config = "Config", rootFS = "RootFS"
-            case manifestDigest = "ManifestDigest", history = "History", parent = "Parent", comment = "Comment"
+            case id = "Id"
+            case repoTags = "RepoTags"
+            case repoDigests = "RepoDigests"
+            case created = "Created"
+            case architecture = "Architecture"
+            case os = "Os"
+            case size = "Size"
+            case config = "Config"
+            case rootFS = "RootFS"
+            case manifestDigest = "ManifestDigest"
+            case history = "History"
+            case parent = "Parent"
+            case comment = "Comment"
             case author = "Author"
         }
 
@@ -58,7 +68,8 @@ struct ImageInspectCommand: ParsableCommand {
             var layers: [String]
 
             enum CodingKeys: String, CodingKey {
-                case type = "Type", layers = "Layers"
+                case type = "Type"
+                case layers = "Layers"
             }
         }
     }

@@ -40,9 +40,11 @@ struct ImageListCommand: ParsableCommand {
         }
         switch format {
         case .table:
-            print(TextTable.render(header: ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
-                                   rows: rows.map { [$0.repository, $0.tag, $0.image.shortID, $0.createdSince, $0.size] }),
-                  terminator: "")
+            print(
+                TextTable.render(
+                    header: ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
+                    rows: rows.map { [$0.repository, $0.tag, $0.image.shortID, $0.createdSince, $0.size] }),
+                terminator: "")
         case .json:
             for row in rows { print(row.json) }
         }
@@ -73,7 +75,9 @@ struct ImageListCommand: ParsableCommand {
                 "ID": image.shortID, "Repository": repository, "Tag": tag, "CreatedAt": image.created,
                 "CreatedSince": createdSince, "Size": size, "Digest": "<none>",
             ]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+                ?? Data("{}".utf8)
             return String(decoding: data, as: UTF8.self)
         }
     }

@@ -11,7 +11,9 @@ struct ImageSaveCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.short, .customLong("output")], help: "Write to this file (default: standard output, which must not be a terminal).")
+    @Option(
+        name: [.short, .customLong("output")],
+        help: "Write to this file (default: standard output, which must not be a terminal).")
     var output: String?
 
     @Option(help: "Archive format: oci, or docker (manifest.json with uncompressed layers).")
