@@ -34,6 +34,9 @@ struct RemovalTests {
         let dangling = try store.image(image.id)
         #expect(dangling.references.isEmpty)
         let layers = try store.layerDirectories(of: dangling)
+        // A container's lower directories name its image even without a tag.
+        #expect(try store.imageIDs(withTopLayerDirectoryIn: [layers[0]]) == [image.id])
+        #expect(try store.imageIDs(withTopLayerDirectoryIn: ["/elsewhere/rootfs"]).isEmpty)
         #expect(Files.exists(layers[0] + "/bin/busybox"))
 
         // Prune keeps what is in use, then takes it when the container is gone.

@@ -70,3 +70,18 @@ extension ImageStore {
         }
     }
 }
+
+extension ImageStore {
+    /// Ids of the images whose top layer directory is one of `directories`: what a container
+    /// records as its lower directories (`layerDirectories(of:)`, lowest first) names its image
+    /// even when the image's tags have moved on. Nothing is unpacked.
+    public func imageIDs(withTopLayerDirectoryIn directories: Set<String>) throws(ImageError) -> Set<String> {
+        guard !directories.isEmpty else { return [] }
+        var ids = Set<String>()
+        for image in try list() {
+            guard let top = try Self.chainIDs(image.diffIDs).last else { continue }
+            if directories.contains(try snapshotPath(top) + "/rootfs") { ids.insert(image.id) }
+        }
+        return ids
+    }
+}
