@@ -1,3 +1,5 @@
+import Digest
+
 extension ImageStore {
     /// Loads every image of an archive `docker save` (old layout with `<id>/layer.tar`, or
     /// Docker 25's with `blobs/sha256/`), `podman save` or `image save` wrote, plain or
@@ -28,15 +30,30 @@ extension ImageStore {
         try loader.stageSnapshots()
 
         return try StoreLock.withExclusive(lockPath) { () throws(ImageError) -> [Image] in
-            for (digest, staged) in loader.stagedBlobs { try blobs.adopt(staged, digest: digest) }
+            // An image of a Docker archive the store already has keeps its manifest (and its
+            // gzip layers): its uncompressed copies from the archive are not needed then.
+            var existing = [Int: OCIDescriptor]()
+            var neededBlobs = Set<String>()
+            for (position, planned) in loader.images.enumerated() {
+                let configDigest = "sha256:" + SHA256.hex(planned.configBytes)
+                if planned.manifestIsMade, var descriptor = try manifest(withConfig: configDigest) {
+                    descriptor.removeReferenceName()
+                    existing[position] = descriptor
+                } else {
+                    let manifest = try JSONCoding.decode(OCIManifest.self, planned.manifestBytes, what: "manifest")
+                    neededBlobs.formUnion(manifest.layers.map(\.digest))
+                }
+            }
+            for (digest, staged) in loader.stagedBlobs where neededBlobs.contains(digest) {
+                try blobs.adopt(staged, digest: digest)
+            }
             for (chainID, snapshot) in loader.stagedSnapshots { try commitSnapshot(snapshot, chainID: chainID) }
             var loaded = [Image]()
-            for planned in loader.images {
-                let configDigest = try blobs.write(planned.configBytes)
+            for (position, planned) in loader.images.enumerated() {
+                _ = try blobs.write(planned.configBytes)
                 var descriptor: OCIDescriptor
-                if planned.manifestIsMade, var existing = try manifest(withConfig: configDigest) {
-                    existing.removeReferenceName()
-                    descriptor = existing
+                if let reused = existing[position] {
+                    descriptor = reused
                 } else {
                     let manifestDigest = try blobs.write(planned.manifestBytes)
                     descriptor = OCIDescriptor(
