@@ -29,7 +29,7 @@ let package = Package(
         // Pure planning: desired state, canonical config hashes, diff into an explained plan.
         .target(name: "Planner", dependencies: ["StackFile", "Digest"]),
         // Dockerfiles: parser (own AST with lines), substitution, ARG/ENV scoping, stage graph, .dockerignore.
-        .target(name: "Builder", dependencies: []),
+        .target(name: "Builder", dependencies: ["Images", "Runtime", "Digest"]),
         // Content-addressed image store and safe layer extraction.
         .target(name: "Images", dependencies: ["CArchive", "Digest", "CShim"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.

@@ -26,8 +26,22 @@ public struct BuilderError: Error, Sendable, Equatable, CustomStringConvertible 
         case duplicateStage
         /// A `.dockerignore` pattern cannot be compiled.
         case invalidIgnorePattern
-        /// Reading a Dockerfile or ignore file failed.
+        /// Reading a Dockerfile or ignore file failed, or the build could not read or write a file.
         case io
+        /// A COPY/ADD source matches nothing in the context (or the `--from` stage or image).
+        case sourceNotFound
+        /// A COPY/ADD source exists but `.dockerignore` leaves it out of the context.
+        case sourceExcluded
+        /// A path or archive tries to reach outside the context or the image root.
+        case unsafePath
+        /// `--chown`/USER names a user or group the image's /etc/passwd or /etc/group lacks.
+        case unknownUser
+        /// Something this builder does not do (remote ADD sources, RUN on `scratch`).
+        case unsupported
+        /// A RUN command exited non-zero.
+        case runFailed
+        /// The image store or the container runtime failed underneath a step.
+        case engine
     }
 
     public var code: Code
