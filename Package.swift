@@ -60,7 +60,7 @@ let package = Package(
             name: "swiftstack-bench", dependencies: ["StackFile", "Planner"], path: "bench/Sources/swiftstack-bench"),
 
         .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BuilderTests", dependencies: ["Builder"], exclude: ["Fixtures"]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder", "Images", "Runtime"], exclude: ["Fixtures"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),

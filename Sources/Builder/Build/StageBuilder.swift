@@ -48,19 +48,22 @@ final class StageBuilder {
             event(.started)
             let clock = ContinuousClock()
             let began = clock.now
-            let wasCached: Bool
+            let cachedOrRan: Bool?
             do {
-                wasCached = try apply(step, output: { event(.output($0)) })
+                cachedOrRan = try apply(step, output: { event(.output($0)) })
             } catch var error as BuilderError {
                 if error.file == nil { error.file = file }
                 if error.line == nil { error.line = step.triggeredBy ?? step.instruction.line }
                 throw error
             }
-            if wasCached {
+            switch cachedOrRan {
+            case true?:
                 cached += 1
                 event(.cached)
-            } else {
+            case false?:
                 executed += 1
+                event(.finished(clock.now - began))
+            case nil:
                 event(.finished(clock.now - began))
             }
         }
@@ -73,13 +76,14 @@ final class StageBuilder {
         return text.count > 120 ? String(text.prefix(117)) + "..." : text
     }
 
-    /// Applies one step; true when its result came from the cache.
-    func apply(_ step: ResolvedStep, output: (String) -> Void) throws -> Bool {
+    /// Applies one step: true when its result came from the cache, false when it ran, nil for
+    /// FROM and ARG, which neither run nor cache anything.
+    func apply(_ step: ResolvedStep, output: (String) -> Void) throws -> Bool? {
         let instruction = step.expanded
         switch instruction.keyword {
         case .from:
             try startFrom()
-            return false
+            return nil
         case .run:
             return try run(step, output: output)
         case .copy, .add:
@@ -88,7 +92,7 @@ final class StageBuilder {
             return try workdir(step)
         case .arg:
             // Build arguments live in RUN environments only; the image does not change.
-            return false
+            return nil
         default:
             var next = config
             try applyConfig(instruction, to: &next)

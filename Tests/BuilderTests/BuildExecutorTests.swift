@@ -1,0 +1,214 @@
+import Builder
+import Foundation
+import Glibc
+import Images
+import Testing
+
+/// Real builds (as root) of busybox-based Dockerfiles: each instruction's effect is checked in
+/// the image config or in a container run from the result.
+@Suite struct BuildExecutorTests {
+    @Test func configInstructionsLandInTheImageConfig() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (result, _) = try await sandbox.build(
+            """
+            FROM busybox:test
+            ENV LEVEL=debug NAME="a b"
+            LABEL org.example.role=crawler version=2
+            MAINTAINER someone@example.com
+            EXPOSE 8080 53/udp
+            ENTRYPOINT ["/bin/echo"]
+            USER app
+            STOPSIGNAL SIGINT
+            VOLUME /data
+            HEALTHCHECK --interval=5s --retries=2 CMD test -e /tmp
+            SHELL ["/bin/sh", "-ec"]
+            CMD echo hi
+            ONBUILD RUN echo later
+            """)
+        let config = try sandbox.store.image(result.imageID).config
+        #expect(config.env == ["PATH=/bin", "LEVEL=debug", "NAME=a b"])
+        #expect(config.labels == ["org.example.role": "crawler", "version": "2", "maintainer": "someone@example.com"])
+        #expect(config.exposedPorts == ["53/udp", "8080/tcp"])
+        #expect(config.entrypoint == ["/bin/echo"])
+        // CMD after SHELL uses it.
+        #expect(config.cmd == ["/bin/sh", "-ec", "echo hi"])
+        #expect(config.user == "app")
+        #expect(config.stopSignal == "SIGINT")
+        #expect(config.volumes == ["/data"])
+        #expect(config.healthcheck?.test == ["CMD-SHELL", "test -e /tmp"])
+        #expect(config.healthcheck?.interval == 5_000_000_000)
+        #expect(config.healthcheck?.retries == 2)
+        let history = try sandbox.store.history(of: try sandbox.store.image(result.imageID))
+        #expect(history.count >= 13)
+    }
+
+    @Test func entrypointClearsTheInheritedCmd() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (result, _) = try await sandbox.build("FROM busybox:test\nENTRYPOINT [\"/bin/cat\"]\n")
+        let config = try sandbox.store.image(result.imageID).config
+        #expect(config.entrypoint == ["/bin/cat"])
+        #expect(config.cmd == nil)
+    }
+
+    @Test func runCopyWorkdirAndArgsShowInTheContainer() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write(["hello.txt": "hello\n", "dir/a.txt": "A\n", "dir/sub/b.txt": "B\n"])
+        let (result, events) = try await sandbox.build(
+            """
+            FROM busybox:test
+            WORKDIR /app
+            COPY hello.txt .
+            COPY dir /data/
+            RUN echo built > /app/built.txt && rm /etc/group && echo to-the-log
+            ARG GREETING=hi
+            ENV LEVEL=debug
+            RUN echo "$GREETING $LEVEL $(pwd)" > /app/env.txt
+            USER app
+            RUN id -u > /tmp/uid.txt
+            """, buildArguments: ["GREETING": "hello"])
+        let image = result.imageID
+        #expect(try sandbox.read(image, "/app/hello.txt") == "hello\n")
+        #expect(try sandbox.read(image, "/data/a.txt") == "A\n")
+        #expect(try sandbox.read(image, "/data/sub/b.txt") == "B\n")
+        #expect(try sandbox.read(image, "/app/built.txt") == "built\n")
+        // Removed by a later layer: a whiteout hides it.
+        #expect(try sandbox.read(image, "/etc/group") == nil)
+        #expect(try sandbox.read(image, "/app/env.txt") == "hello debug /app\n")
+        #expect(try sandbox.read(image, "/tmp/uid.txt") == "1000\n")
+        #expect(events.output.contains("to-the-log"))
+        // Build arguments reach RUN but are not saved.
+        let config = try sandbox.store.image(image).config
+        #expect(!config.env.contains { $0.hasPrefix("GREETING=") })
+        #expect(config.workingDir == "/app")
+        let (status, listing) = try sandbox.run(image, ["stat", "-c", "%a %u", "/app"])
+        #expect(status == 0)
+        #expect(listing == "755 0\n")
+    }
+
+    @Test func copyChownAndChmodUseTheImagesUsers() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write(["a.txt": "a\n", "b.sh": "echo b\n"])
+        let (result, _) = try await sandbox.build(
+            """
+            FROM busybox:test
+            COPY --chown=app:staff a.txt /files/
+            COPY --chown=1234 --chmod=0750 b.sh /files/run.sh
+            COPY <<EOF /files/note.txt
+            from a heredoc
+            EOF
+            """)
+        let (_, owners) = try sandbox.run(
+            result.imageID, ["stat", "-c", "%n %u:%g %a", "/files/a.txt", "/files/run.sh", "/files/note.txt"])
+        #expect(owners == "/files/a.txt 1000:50 644\n/files/run.sh 1234:1234 750\n/files/note.txt 0:0 644\n")
+        #expect(try sandbox.read(result.imageID, "/files/note.txt") == "from a heredoc\n")
+    }
+
+    @Test func wildcardsAndTrailingSlashRules() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write(["x1.txt": "1", "x2.txt": "2", "y.md": "y", "single": "s"])
+        let (result, _) = try await sandbox.build(
+            """
+            FROM busybox:test
+            COPY x*.txt /many/
+            COPY single /renamed
+            COPY single /into/
+            """)
+        let (_, listing) = try sandbox.run(result.imageID, ["ls", "/many", "/into"])
+        #expect(listing == "/into:\nsingle\n\n/many:\nx1.txt\nx2.txt\n")
+        #expect(try sandbox.read(result.imageID, "/renamed") == "s")
+        let error = await sandbox.buildError("FROM busybox:test\nCOPY x1.txt x2.txt /notadir\n")
+        #expect(error?.code == .invalidArguments)
+        #expect(error?.line == 2)
+    }
+
+    @Test func addExtractsLocalTarballs() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let tar = ustarArchive([("pkg/readme.txt", "inside\n")])
+        try Data(tar).write(to: URL(fileURLWithPath: sandbox.context + "/bundle.tar"))
+        let (result, _) = try await sandbox.build("FROM busybox:test\nADD bundle.tar /opt/\nADD bundle.tar /raw/b.tar.copy\n")
+        #expect(try sandbox.read(result.imageID, "/opt/pkg/readme.txt") == "inside\n")
+        let error = await sandbox.buildError("FROM busybox:test\nADD https://example.com/x.tar /opt/\n")
+        #expect(error?.code == .unsupported)
+        #expect(error?.line == 2)
+    }
+
+    /// The lesson's shape: a builder stage runs a script that produces the artifact, the final
+    /// stage copies only that; an unrelated failing stage is never built.
+    @Test func multiStageCopyFromBuildsOnlyWhatTheTargetNeeds() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write(["build.sh": "mkdir -p out\necho 'crawler binary' > out/crawler\n"])
+        let dockerfile = """
+            FROM busybox:test AS builder
+            WORKDIR /src
+            COPY build.sh .
+            RUN sh build.sh
+
+            FROM busybox:test AS broken
+            RUN exit 3
+
+            FROM busybox:test
+            COPY --from=builder /src/out/crawler /app/crawler
+            CMD ["cat", "/app/crawler"]
+            """
+        let (result, events) = try await sandbox.build(dockerfile)
+        #expect(try sandbox.read(result.imageID, "/app/crawler") == "crawler binary\n")
+        #expect(try sandbox.read(result.imageID, "/src/build.sh") == nil)
+        #expect(!events.all.contains { $0.stage == "broken" })
+        let (builderOnly, _) = try await sandbox.build(dockerfile, tags: ["stage:builder"], target: "builder")
+        #expect(try sandbox.read(builderOnly.imageID, "/src/out/crawler") == "crawler binary\n")
+        let error = await sandbox.buildError(dockerfile, target: "broken")
+        #expect(error?.code == .runFailed)
+        #expect(error?.line == 7)
+        #expect(error?.message.contains("exit code 3") == true)
+    }
+
+    @Test func onbuildTriggersRunInAChildStage() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (result, _) = try await sandbox.build(
+            """
+            FROM busybox:test AS base
+            ONBUILD RUN echo triggered > /tmp/onbuild.txt
+            FROM base
+            RUN cat /tmp/onbuild.txt
+            """)
+        #expect(try sandbox.read(result.imageID, "/tmp/onbuild.txt") == "triggered\n")
+    }
+
+    @Test func runFailureReportsCodeLineAndLastOutput() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let error = await sandbox.buildError("FROM busybox:test\nENV A=1\nRUN echo first; echo oops >&2; exit 7\n")
+        #expect(error?.code == .runFailed)
+        #expect(error?.file == "Dockerfile")
+        #expect(error?.line == 3)
+        #expect(error?.message.contains("exit code 7") == true)
+        #expect(error?.message.contains("oops") == true)
+        // The failed step's container is gone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers").isEmpty)
+    }
+
+    @Test func missingSourcesAreExplained() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write(["config.yaml": "x", "secret.env": "TOKEN=1", ".dockerignore": "*.env\n"])
+        let missing = await sandbox.buildError("FROM busybox:test\nCOPY config.yml /etc/\n")
+        #expect(missing?.code == .sourceNotFound)
+        #expect(missing?.line == 2)
+        #expect(missing?.hint == "did you mean config.yaml?")
+        let excluded = await sandbox.buildError("FROM busybox:test\nCOPY secret.env /etc/\n")
+        #expect(excluded?.code == .sourceExcluded)
+        let chown = await sandbox.buildError("FROM busybox:test\nCOPY --chown=nobody config.yaml /etc/\n")
+        #expect(chown?.code == .unknownUser)
+        #expect(chown?.line == 2)
+        let stage = await sandbox.buildError("FROM busybox:test\nCOPY --from=nowhere /x /y\n")
+        #expect(stage != nil)
+    }
+}
