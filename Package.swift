@@ -44,12 +44,12 @@ let package = Package(
             ]
         ),
         // Observe, apply, supervise: joins the stack file, the planner and the engines.
-        .target(name: "Orchestrator", dependencies: ["StackFile", "Planner", "Images", "Runtime", "Network"]),
+        .target(name: "Orchestrator", dependencies: ["StackFile", "Planner", "Images", "Builder", "Runtime", "Network"]),
         // The CLI.
         .executableTarget(
             name: "swiftstack",
             dependencies: [
-                "StackFile", "Planner", "Images", "Runtime", "Orchestrator",
+                "StackFile", "Planner", "Images", "Runtime", "Orchestrator", "Builder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

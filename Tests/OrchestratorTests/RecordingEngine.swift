@@ -25,6 +25,11 @@ final class RecordingEngine: ContainerEngine, @unchecked Sendable {
 
     func imageID(_ reference: String) -> String? { images[reference] }
 
+    func buildImage(_ reference: String, build: Build) throws {
+        record("build \(reference)")
+        lock.withLock { images[reference] = "sha256:built-" + reference }
+    }
+
     func create(_ request: ContainerRequest) throws {
         record("create \(request.desired.name)")
         let labels = Observer.labels(project: request.project.name, container: request.desired, imageID: images[request.desired.image])

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Images
+import Synchronization
 
 /// Builds images from Dockerfiles with our own runtime: RUN steps run in containers over the
 /// image's layers, COPY/ADD read only inside the context, every step is committed to the
@@ -31,26 +32,31 @@ public struct ImageBuilder: Sendable {
     public func build(
         _ options: BuildOptions, progress: @escaping @Sendable (BuildEvent) -> Void = { _ in }
     ) async throws -> BuildResult {
+        try buildSynchronously(options, progress: progress)
+    }
+
+    /// `build` for callers on their own threads (the orchestrator's executor): blocks until done.
+    public func buildSynchronously(
+        _ options: BuildOptions, progress: @escaping @Sendable (BuildEvent) -> Void = { _ in }
+    ) throws -> BuildResult {
         let context = try prepare(options, progress: progress)
         let waves = try context.graph.requiredStages(target: options.target)
         var results: [Int: StageResult] = [:]
         var executed = 0
         var cached = 0
         for wave in waves {
-            let snapshot = results
-            let finished = try await withThrowingTaskGroup(of: (Int, StageResult, Int, Int).self) { group in
-                for index in wave {
-                    group.addTask {
-                        let builder = StageBuilder(stage: context.graph.stages[index], context: context, earlier: snapshot)
-                        let result = try builder.build()
-                        return (index, result, builder.executed, builder.cached)
-                    }
-                }
-                var collected: [(Int, StageResult, Int, Int)] = []
-                for try await item in group { collected.append(item) }
-                return collected
+            let outcomes = Mutex<[Int: Result<(StageResult, Int, Int), any Error>]>([:])
+            let earlier = results
+            // The stages of a wave depend only on earlier waves: they build side by side.
+            DispatchQueue.concurrentPerform(iterations: wave.count) { position in
+                let index = wave[position]
+                let builder = StageBuilder(stage: context.graph.stages[index], context: context, earlier: earlier)
+                let outcome = Result { (try builder.build(), builder.executed, builder.cached) }
+                outcomes.withLock { $0[index] = outcome }
             }
-            for (index, result, ran, hit) in finished {
+            let finished = outcomes.withLock { $0 }
+            for index in wave {
+                let (result, ran, hit) = try finished[index]!.get()
                 results[index] = result
                 executed += ran
                 cached += hit

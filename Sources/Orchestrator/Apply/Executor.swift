@@ -72,10 +72,12 @@ public struct Executor: Sendable {
         case .removeVolume:
             try engine.removeVolume(action.target)
         case .buildImage:
-            throw OrchestratorError(
-                .unsupported,
-                "building \(action.target) for service \(action.service ?? "?") needs the embedded builder, which is not in this version",
-                hint: "build or import the image first (`swiftstack image import`), then run up again")
+            guard let service = action.service, let build = project.services[service]?.build else {
+                throw OrchestratorError(
+                    .invalidPlan, "the plan builds \(action.target), but no service with a build: section wants it",
+                    hint: "plan again")
+            }
+            try engine.buildImage(action.target, build: build)
         case .createContainer:
             try waitForDependencies(of: action, events: events)
             try engine.create(try request(for: action.target))

@@ -10,6 +10,8 @@ public protocol ContainerEngine: Sendable {
     func containers(project: String) throws -> [EngineContainer]
     /// The id of a local image, nil when it is not present.
     func imageID(_ reference: String) -> String?
+    /// Builds a service's `build:` section and tags the result `reference`.
+    func buildImage(_ reference: String, build: Build) throws
     /// Creates (does not start) a container for `request`.
     func create(_ request: ContainerRequest) throws
     /// Starts a created or exited container; returns once its command runs.
