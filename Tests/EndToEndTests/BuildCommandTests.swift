@@ -79,4 +79,27 @@ import Testing
         #expect(failed.stderr.contains("Dockerfile:2: RUN /bin/sh -c echo going wrong; exit 5 failed with exit code 5"))
         #expect(failed.stderr.contains("going wrong"))
     }
+
+    @Test func upBuildsAServiceWithABuildSectionAndTagsItsImage() throws {
+        let sandbox = try Sandbox()
+        let project = "b2e\(UInt32.random(in: 0...UInt32.max) % 100_000)"
+        try sandbox.directory.write(
+            "context/app/Dockerfile", "FROM busybox\nRUN echo from-the-build > /msg\nCMD [\"cat\", \"/msg\"]\n")
+        try sandbox.directory.write(
+            "context/compose.yaml",
+            """
+            name: \(project)
+            services:
+              app:
+                build: ./app
+                image: \(project)-app:dev
+                network_mode: none
+            """)
+        defer { _ = try? sandbox.run(["down", "-p", project]) }
+        let up = try sandbox.run(["up", "-d"])
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(up.stderr.contains("build image \(project)-app:dev"))
+        let ran = try sandbox.run(["run", "--rm", "\(project)-app:dev"])
+        #expect(ran.stdout == "from-the-build\n", "\(ran.stderr)")
+    }
 }
