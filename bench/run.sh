@@ -27,3 +27,4 @@ echo "swiftstack config on a 200-service file: median $(median_ms 21 "$BIN" conf
 echo "swiftstack --version start-up: median $(median_ms 21 "$BIN" --version) ms (goal <= 5 ms)"
 "$BENCH"
 bash bench/images.sh
+bash bench/build.sh
