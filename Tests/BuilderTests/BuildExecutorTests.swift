@@ -131,7 +131,8 @@ import Testing
         defer { sandbox.cleanup() }
         let tar = ustarArchive([("pkg/readme.txt", "inside\n")])
         try Data(tar).write(to: URL(fileURLWithPath: sandbox.context + "/bundle.tar"))
-        let (result, _) = try await sandbox.build("FROM busybox:test\nADD bundle.tar /opt/\nADD bundle.tar /raw/b.tar.copy\n")
+        let (result, _) = try await sandbox.build(
+            "FROM busybox:test\nADD bundle.tar /opt/\nADD bundle.tar /raw/b.tar.copy\n")
         #expect(try sandbox.read(result.imageID, "/opt/pkg/readme.txt") == "inside\n")
         let error = await sandbox.buildError("FROM busybox:test\nADD https://example.com/x.tar /opt/\n")
         #expect(error?.code == .unsupported)

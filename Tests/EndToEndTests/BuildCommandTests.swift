@@ -35,7 +35,8 @@ import Testing
 
     @Test func buildThenRunTheResult() throws {
         let sandbox = try Sandbox()
-        try sandbox.directory.write("context/build.sh", "mkdir -p /out && echo 'made by the builder stage' > /out/file\n")
+        try sandbox.directory.write(
+            "context/build.sh", "mkdir -p /out && echo 'made by the builder stage' > /out/file\n")
         try sandbox.directory.write(
             "context/Dockerfile",
             """

@@ -71,7 +71,8 @@ extension StageBuilder {
         for source in heredocs {
             let name = String(source.drop(while: { $0 == "<" || $0 == "-" }))
             guard let heredoc = instruction.heredocs.first(where: { $0.name == name }) else { continue }
-            let target = fileTarget(destination, name: name, isDirectory: destinationIsDirectory, image: destinationImage)
+            let target = fileTarget(
+                destination, name: name, isDirectory: destinationIsDirectory, image: destinationImage)
             let host = try tree.slot(for: target)
             try FileOperations.writeFile(Array(heredoc.content.utf8), to: host, mode: mode ?? 0o644)
             try FileOperations.setOwner(host, uid: owner.uid, gid: owner.gid)
@@ -128,13 +129,18 @@ extension StageBuilder {
             guard let result = earlier[index] else {
                 throw BuilderError(.missingStage, "stage \(index) was not built before this COPY --from")
             }
-            let layers = try result.image.map { image in try context.engine { try context.store.layerDirectories(of: image) } } ?? []
+            let layers =
+                try result.image.map { image in try context.engine { try context.store.layerDirectories(of: image) } }
+                ?? []
             let name = context.graph.stages[index].displayName
-            return CopyOrigin(tree: LayeredTree(layers: layers), ignore: nil, name: "stage \(name)", identity: result.image?.id ?? "scratch")
+            return CopyOrigin(
+                tree: LayeredTree(layers: layers), ignore: nil, name: "stage \(name)",
+                identity: result.image?.id ?? "scratch")
         case .image(let reference):
             let image = try context.image(reference)
             let layers = try context.engine { try context.store.layerDirectories(of: image) }
-            return CopyOrigin(tree: LayeredTree(layers: layers), ignore: nil, name: "image \(reference)", identity: image.id)
+            return CopyOrigin(
+                tree: LayeredTree(layers: layers), ignore: nil, name: "image \(reference)", identity: image.id)
         case nil:
             return CopyOrigin(
                 tree: LayeredTree(layers: [context.contextRoot]), ignore: context.ignore, name: "the build context",
@@ -180,9 +186,11 @@ extension StageBuilder {
                 found.append(resolved)
             }
             if found.isEmpty {
-                if !excluded.isEmpty || (origin.ignore.map { $0.excludes(path: String(cleaned.dropFirst())) } ?? false) {
+                if !excluded.isEmpty || (origin.ignore.map { $0.excludes(path: String(cleaned.dropFirst())) } ?? false)
+                {
                     throw BuilderError(
-                        .sourceExcluded, "\(source) is excluded from the build context by \(context.ignoreFile ?? ".dockerignore")",
+                        .sourceExcluded,
+                        "\(source) is excluded from the build context by \(context.ignoreFile ?? ".dockerignore")",
                         hint: "remove its pattern from the ignore file (or add a !\(cleaned.dropFirst()) exception)")
                 }
                 if Self.hasWildcard(source) && candidates.isEmpty {
@@ -226,7 +234,9 @@ extension StageBuilder {
             guard let entry = origin.tree.entry(path) else { continue }
             if let ignore = origin.ignore {
                 let relative = String(path.dropFirst())
-                if ignore.excludes(path: relative) && !(entry.isDirectory && ignore.mayContainIncluded(directory: relative)) {
+                if ignore.excludes(path: relative)
+                    && !(entry.isDirectory && ignore.mayContainIncluded(directory: relative))
+                {
                     continue
                 }
             }
@@ -320,7 +330,8 @@ extension StageBuilder {
 
     func parseMode(_ text: String) throws -> mode_t {
         guard let value = UInt32(text, radix: 8), value <= 0o7777 else {
-            throw BuilderError(.invalidFlag, "--chmod=\(text) is not an octal mode", hint: "write for example --chmod=755")
+            throw BuilderError(
+                .invalidFlag, "--chmod=\(text) is not an octal mode", hint: "write for example --chmod=755")
         }
         return mode_t(value)
     }

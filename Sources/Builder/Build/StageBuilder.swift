@@ -166,7 +166,8 @@ final class StageBuilder {
             // history, and a later `FROM <this stage>` runs it (the resolver inserts it there).
             break
         default:
-            throw BuilderError(.invalidArguments, "\(instruction.keyword.rawValue) has arguments of an unexpected shape")
+            throw BuilderError(
+                .invalidArguments, "\(instruction.keyword.rawValue) has arguments of an unexpected shape")
         }
     }
 

@@ -65,7 +65,8 @@ struct StagingTree {
                 guard let status = LayeredTree.lstatus(path) else { continue }
                 let kind = status.st_mode & S_IFMT
                 hash.update(
-                    "\(relative)/\(name)\u{0}\(kind)\u{0}\(status.st_mode & 0o7777)\u{0}\(status.st_uid):\(status.st_gid)\u{0}")
+                    "\(relative)/\(name)\u{0}\(kind)\u{0}\(status.st_mode & 0o7777)\u{0}\(status.st_uid):\(status.st_gid)\u{0}"
+                )
                 if kind == S_IFREG {
                     hash.update(FileOperations.readFile(path) ?? [])
                 } else if kind == S_IFLNK {

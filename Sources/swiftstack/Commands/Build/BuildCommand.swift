@@ -28,7 +28,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: "Build this stage (its AS name or index) instead of the last one.")
     var target: String?
 
-    @Option(name: .customLong("build-arg"), help: "Set a build argument NAME=VALUE (repeatable); NAME alone takes it from the environment.")
+    @Option(
+        name: .customLong("build-arg"),
+        help: "Set a build argument NAME=VALUE (repeatable); NAME alone takes it from the environment.")
     var buildArguments: [String] = []
 
     @Flag(name: .customLong("no-cache"), help: "Run every step instead of reusing cached results.")
