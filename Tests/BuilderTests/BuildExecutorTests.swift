@@ -170,6 +170,29 @@ import Testing
         #expect(error?.message.contains("exit code 3") == true)
     }
 
+    @Test func independentStagesFeedOneFinalStage() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (result, events) = try await sandbox.build(
+            """
+            FROM busybox:test AS left
+            RUN echo left > /left.txt
+            FROM busybox:test AS right
+            RUN echo right > /right.txt
+            FROM busybox:test
+            COPY --from=left /left.txt /both/
+            COPY --from=right /right.txt /both/
+            COPY --from=busybox:test /etc/passwd /both/passwd
+            """)
+        #expect(try sandbox.read(result.imageID, "/both/left.txt") == "left\n")
+        #expect(try sandbox.read(result.imageID, "/both/right.txt") == "right\n")
+        #expect(try sandbox.read(result.imageID, "/both/passwd")?.hasPrefix("root:x:0:0") == true)
+        #expect(Set(events.all.map(\.stage)).isSuperset(of: ["left", "right", "2"]))
+        // Staging trees and build containers are gone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/builder/tmp").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers").isEmpty)
+    }
+
     @Test func onbuildTriggersRunInAChildStage() async throws {
         let sandbox = try BuildSandbox()
         defer { sandbox.cleanup() }
