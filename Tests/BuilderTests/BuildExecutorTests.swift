@@ -193,6 +193,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers").isEmpty)
     }
 
+    @Test func runHeredocsAndExecForm() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (result, _) = try await sandbox.build(
+            """
+            FROM busybox:test
+            RUN <<EOF
+            echo one > /tmp/script.txt
+            echo two >> /tmp/script.txt
+            EOF
+            RUN cat <<EOT > /tmp/fed.txt
+            fed by a heredoc
+            EOT
+            RUN ["/bin/sh", "-c", "echo exec > /tmp/exec.txt"]
+            """)
+        #expect(try sandbox.read(result.imageID, "/tmp/script.txt") == "one\ntwo\n")
+        #expect(try sandbox.read(result.imageID, "/tmp/fed.txt") == "fed by a heredoc\n")
+        #expect(try sandbox.read(result.imageID, "/tmp/exec.txt") == "exec\n")
+    }
+
     @Test func onbuildTriggersRunInAChildStage() async throws {
         let sandbox = try BuildSandbox()
         defer { sandbox.cleanup() }
@@ -233,6 +253,10 @@ import Testing
         #expect(chown?.code == .unknownUser)
         #expect(chown?.line == 2)
         let stage = await sandbox.buildError("FROM busybox:test\nCOPY --from=nowhere /x /y\n")
-        #expect(stage != nil)
+        #expect(stage?.code == .missingStage)
+        #expect(stage?.line == 2)
+        let user = await sandbox.buildError("FROM busybox:test\nUSER ghost\nRUN true\n")
+        #expect(user?.code == .unknownUser)
+        #expect(user?.line == 3)
     }
 }

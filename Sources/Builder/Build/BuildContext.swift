@@ -64,6 +64,9 @@ final class BuildContext: Sendable {
         } catch let error as ImageError {
             let code: BuilderError.Code = error.code == .unsafeArchive ? .unsafePath : .engine
             throw BuilderError(code, error.message)
+        } catch let error as RuntimeError where error.code == .userNotFound {
+            throw BuilderError(
+                .unknownUser, error.message, hint: "create the user in an earlier RUN, or give a numeric uid to USER")
         } catch let error as RuntimeError {
             throw BuilderError(.engine, "\(error)")
         } catch {
