@@ -187,7 +187,7 @@ import Testing
         #expect(try sandbox.read(result.imageID, "/both/left.txt") == "left\n")
         #expect(try sandbox.read(result.imageID, "/both/right.txt") == "right\n")
         #expect(try sandbox.read(result.imageID, "/both/passwd")?.hasPrefix("root:x:0:0") == true)
-        #expect(Set(events.all.map(\.stage)).isSuperset(of: ["left", "right", "2"]))
+        #expect(Set(events.all.map(\.stage)).isSuperset(of: ["left", "right", "stage-2"]))
         // Staging trees and build containers are gone.
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/builder/tmp").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers").isEmpty)

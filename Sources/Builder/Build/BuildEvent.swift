@@ -17,7 +17,7 @@ public struct BuildEvent: Sendable {
     public var kind: Kind
     /// `#N` across the build.
     public var number: Int
-    /// The stage's display name (its `AS` name or index).
+    /// The stage: its `AS` name, else `stage-N` as Docker shows unnamed stages.
     public var stage: String
     /// 1-based position in the stage, FROM being 1, and the stage's step count.
     public var position: Int

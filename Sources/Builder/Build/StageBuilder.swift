@@ -42,7 +42,8 @@ final class StageBuilder {
             func event(_ kind: BuildEvent.Kind) {
                 context.progress(
                     BuildEvent(
-                        kind: kind, number: number, stage: stage.displayName, position: offset + 1, count: count,
+                        kind: kind, number: number, stage: stage.name ?? "stage-\(stage.index)", position: offset + 1,
+                        count: count,
                         text: text))
             }
             event(.started)
