@@ -19,6 +19,9 @@ final class BuildContext: Sendable {
     let progress: @Sendable (BuildEvent) -> Void
     private let counter = Mutex(0)
     private let collectedWarnings = Mutex<[String]>([])
+    /// Every image of the store by id, read once when the first cache entry is looked up: an
+    /// id lookup in the store reads every manifest, a cached rebuild does one per step.
+    private let imagesByID = Mutex<[String: Image]?>(nil)
 
     init(
         graph: BuildGraph, options: BuildOptions, contextRoot: String, ignore: DockerIgnore, ignoreFile: String?,
@@ -53,6 +56,18 @@ final class BuildContext: Sendable {
     /// An image by reference, as a BuilderError when missing.
     func image(_ reference: String) throws -> Image {
         try engine { try store.image(reference) }
+    }
+
+    /// The image a cache entry names, nil when it is gone from the store.
+    func cachedImage(id: String) -> Image? {
+        let known = imagesByID.withLock { images in
+            if images == nil {
+                images = Dictionary(
+                    ((try? store.list()) ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            return images?[id]
+        }
+        return known ?? (try? store.image(id))
     }
 
     /// Runs store or runtime work, turning their errors into the builder's.

@@ -232,7 +232,7 @@ final class StageBuilder {
 
     func cachedImage(_ key: String) -> Image? {
         guard !context.options.noCache, let id = context.cache.lookup(key) else { return nil }
-        return try? context.store.image(id)
+        return context.cachedImage(id: id)
     }
 
     func adopt(_ image: Image) {
