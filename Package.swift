@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // C: the cloned child and the syscall wrappers Glibc hides. libc only.
@@ -27,15 +28,28 @@ let package = Package(
         .target(name: "StackFile", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Pure planning: desired state, canonical config hashes, diff into an explained plan.
         .target(name: "Planner", dependencies: ["StackFile", "Digest"]),
+        // Dockerfiles: parser (own AST with lines), substitution, ARG/ENV scoping, stage graph, .dockerignore.
+        .target(name: "Builder", dependencies: []),
         // Content-addressed image store and safe layer extraction.
         .target(name: "Images", dependencies: ["CArchive", "Digest", "CShim"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
         .target(name: "Runtime", dependencies: ["CShim"]),
+        // Container networking: rtnetlink client (bridges, veths, addresses, routes), IPAM, DNS.
+        .target(
+            name: "Network",
+            dependencies: [
+                "CShim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Observe, apply, supervise: joins the stack file, the planner and the engines.
+        .target(name: "Orchestrator", dependencies: ["StackFile", "Planner", "Images", "Runtime", "Network"]),
         // The CLI.
         .executableTarget(
             name: "swiftstack",
             dependencies: [
-                "StackFile", "Planner", "Images", "Runtime",
+                "StackFile", "Planner", "Images", "Runtime", "Orchestrator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,9 +60,12 @@ let package = Package(
             name: "swiftstack-bench", dependencies: ["StackFile", "Planner"], path: "bench/Sources/swiftstack-bench"),
 
         .testTarget(name: "StackFileTests", dependencies: ["StackFile"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BuilderTests", dependencies: ["Builder"], exclude: ["Fixtures"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Planner", "StackFile", "Runtime"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner"]),
     ],

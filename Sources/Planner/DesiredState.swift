@@ -58,6 +58,16 @@ public struct DesiredContainer: Sendable, Equatable {
     public var volumes: [String]
 }
 
+extension DesiredContainer {
+    /// Whether the container is meant to run once: no restart policy brings it back after it
+    /// exits, so an exit with code 0 is its success (a job), not something to repair.
+    public var runsOnce: Bool {
+        let restart = fields.first { $0.path == "restart" }?.value
+        let condition = fields.first { $0.path == "deploy.restart_policy.condition" }?.value
+        return (restart == nil || restart == "no") && (condition == nil || condition == "none")
+    }
+}
+
 /// A network the project needs.
 public struct DesiredNetwork: Sendable, Equatable {
     public var key: String

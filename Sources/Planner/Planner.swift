@@ -165,9 +165,11 @@ struct UpPlanning {
         let used = Set(keep.map(\.index))
         let freeIndices = (1...).lazy.filter { !used.contains($0) }.prefix(wanted.count - keep.count)
         let reason =
-            if !current.isEmpty { "scale up: service \(service) wants \(wanted.count)" }
-            else if observed.containers.isEmpty { "new service \(service)" }
-            else { "service \(service) has no container" }
+            if !current.isEmpty {
+                "scale up: service \(service) wants \(wanted.count)"
+            } else if observed.containers.isEmpty { "new service \(service)" } else {
+                "service \(service) has no container"
+            }
         for index in freeIndices {
             var container = template
             container.index = index
@@ -246,6 +248,9 @@ struct UpPlanning {
             last = builder.add(
                 .startContainer, current.name, service: current.service, reasons: ["created, not started"],
                 after: prerequisites + (last.map { [$0] } ?? []))
+        case .exited(let code) where code == 0 && target.runsOnce:
+            // A finished job: running it again on every `up` would repeat its work.
+            if last == nil { builder.unchanged(current.name) }
         case .exited(let code):
             let how = code.map { "exited (code \($0))" } ?? "exited (code unknown)"
             last = builder.add(

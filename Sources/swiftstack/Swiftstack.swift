@@ -6,6 +6,11 @@ struct Swiftstack: AsyncParsableCommand {
         commandName: "swiftstack",
         abstract: "A daemonless, declarative multi-container orchestrator.",
         version: "0.1.0",
-        subcommands: [ConfigCommand.self, PlanCommand.self, ImageCommand.self, ImageTagCommand.self]
+        subcommands: [
+            ConfigCommand.self, PlanCommand.self, UpCommand.self, DownCommand.self, ImageCommand.self, RunCommand.self,
+            PsCommand.self,
+            LogsCommand.self, ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self,
+            InspectCommand.self, MonitorCommand.self, ImageTagCommand.self,
+        ]
     )
 }

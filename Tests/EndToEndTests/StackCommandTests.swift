@@ -112,8 +112,12 @@ import Testing
                     name: $0.name, service: $0.service, index: $0.index, configHash: $0.configHash,
                     fields: $0.fields, imageID: "sha256:1")
             },
-            networks: desired.networks.map { ObservedResource(name: $0.name, configHash: $0.configHash, fields: $0.fields) },
-            volumes: desired.volumes.map { ObservedResource(name: $0.name, configHash: $0.configHash, fields: $0.fields) },
+            networks: desired.networks.map {
+                ObservedResource(name: $0.name, configHash: $0.configHash, fields: $0.fields)
+            },
+            volumes: desired.volumes.map {
+                ObservedResource(name: $0.name, configHash: $0.configHash, fields: $0.fields)
+            },
             images: ["busybox": "sha256:1", "mariadb": "sha256:1"])
         let observedFile = directory.url.appendingPathComponent("observed.json")
         try JSONEncoder().encode(observed).write(to: observedFile)

@@ -41,7 +41,8 @@ let everything = makeService("everything", image: nil) {
         let project = makeProject([web, db, app, probe, everything], volumes: ["data"])
         let desired = try DesiredState(project: project)
         let lines = desired.containers.map { "\($0.service) \($0.configHash)" }.sorted()
-        try expectGolden((["schema \(ConfigHash.schemaVersion)"] + lines).joined(separator: "\n") + "\n", named: "hashes")
+        try expectGolden(
+            (["schema \(ConfigHash.schemaVersion)"] + lines).joined(separator: "\n") + "\n", named: "hashes")
     }
 
     @Test func inPlaceAndNoEffectFieldsKeepTheHash() throws {
@@ -114,7 +115,10 @@ let everything = makeService("everything", image: nil) {
     }
 
     @Test func containerNameWithReplicasIsRefused() {
-        let service = makeService("web") { $0.containerName = "w"; $0.scale = 2 }
+        let service = makeService("web") {
+            $0.containerName = "w"
+            $0.scale = 2
+        }
         #expect(throws: PlannerError.self) { try DesiredState(project: makeProject([service])) }
     }
 }

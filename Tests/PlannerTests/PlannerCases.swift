@@ -1,5 +1,6 @@
 import Planner
 import StackFile
+import Testing
 
 /// One planner scenario: the file before (what was applied), the file now, and what runs.
 struct PlannerCase: CustomTestStringConvertible, Sendable {
@@ -13,8 +14,6 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 }
-
-import Testing
 
 let web = makeService("web") { $0.environment = ["LEVEL": "info"] }
 let db = makeService("db", image: "mariadb") {

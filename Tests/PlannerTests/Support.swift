@@ -37,7 +37,8 @@ func observedMatching(_ desired: DesiredState, images: [String: String]? = nil) 
         volumes: desired.volumes.filter { !$0.external }.map {
             ObservedResource(name: $0.name, configHash: $0.configHash, fields: $0.fields)
         },
-        images: images ?? Dictionary(desired.containers.map { ($0.image, "sha256:1111") }, uniquingKeysWith: { a, _ in a })
+        images: images
+            ?? Dictionary(desired.containers.map { ($0.image, "sha256:1111") }, uniquingKeysWith: { a, _ in a })
     )
 }
 

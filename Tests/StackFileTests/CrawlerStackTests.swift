@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackFile
 
 @Suite("stacks/crawler.yaml")
@@ -11,7 +12,8 @@ struct CrawlerStackTests {
 
     @Test("the reference stack loads without errors, as the mission describes it")
     func loads() throws {
-        let result = try StackLoader.load(LoadOptions(files: ["stacks/crawler.yaml"], workingDirectory: Self.repositoryRoot, environment: [:]))
+        let result = try StackLoader.load(
+            LoadOptions(files: ["stacks/crawler.yaml"], workingDirectory: Self.repositoryRoot, environment: [:]))
         #expect(result.warnings.allSatisfy { $0.message.contains("does not exist") }, "\(result.warnings)")
         let project = result.project
         #expect(project.name == "crawler")
@@ -19,7 +21,8 @@ struct CrawlerStackTests {
 
         let mysql = try #require(project.services["mysql"])
         #expect(mysql.image == "swiftstack/mariadb")
-        #expect(Set(mysql.environment.keys) == ["MYSQL_DATABASE", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"])
+        #expect(
+            Set(mysql.environment.keys) == ["MYSQL_DATABASE", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"])
         #expect(mysql.volumes == [ServiceVolume(type: .volume, source: "mysql-data", target: "/var/lib/mysql")])
         #expect(mysql.healthcheck?.test == ["CMD", "mariadb-admin", "ping", "-h", "127.0.0.1"])
 

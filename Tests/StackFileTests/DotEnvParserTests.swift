@@ -1,28 +1,31 @@
 import Testing
+
 @testable import StackFile
 
 @Suite(".env parsing")
 struct DotEnvParserTests {
-    @Test("values", arguments: [
-        ("A=1", "A", "1"),
-        ("A = spaced ", "A", "spaced"),
-        ("export A=exported", "A", "exported"),
-        ("A=", "A", ""),
-        ("A=value # comment", "A", "value"),
-        ("A=value#not-a-comment", "A", "value#not-a-comment"),
-        ("A='single $B \\n'", "A", "single $B \\n"),
-        ("A=\"double $B\"", "A", "double bee"),
-        ("A=\"line\\nbreak\\ttab\"", "A", "line\nbreak\ttab"),
-        ("A=\"quote \\\" inside\"", "A", "quote \" inside"),
-        ("A=\"dollar \\$B\"", "A", "dollar $B"),
-        ("A=\"hash # kept\" # comment", "A", "hash # kept"),
-        ("A=${B}-${UNSET:-d}", "A", "bee-d"),
-        ("A=$$", "A", "$"),
-        ("A=a=b=c", "A", "a=b=c"),
-        ("A.B-c=dotted", "A.B-c", "dotted"),
-        ("A=\"multi\nline\"", "A", "multi\nline"),
-        ("A='multi\nline'", "A", "multi\nline"),
-    ])
+    @Test(
+        "values",
+        arguments: [
+            ("A=1", "A", "1"),
+            ("A = spaced ", "A", "spaced"),
+            ("export A=exported", "A", "exported"),
+            ("A=", "A", ""),
+            ("A=value # comment", "A", "value"),
+            ("A=value#not-a-comment", "A", "value#not-a-comment"),
+            ("A='single $B \\n'", "A", "single $B \\n"),
+            ("A=\"double $B\"", "A", "double bee"),
+            ("A=\"line\\nbreak\\ttab\"", "A", "line\nbreak\ttab"),
+            ("A=\"quote \\\" inside\"", "A", "quote \" inside"),
+            ("A=\"dollar \\$B\"", "A", "dollar $B"),
+            ("A=\"hash # kept\" # comment", "A", "hash # kept"),
+            ("A=${B}-${UNSET:-d}", "A", "bee-d"),
+            ("A=$$", "A", "$"),
+            ("A=a=b=c", "A", "a=b=c"),
+            ("A.B-c=dotted", "A.B-c", "dotted"),
+            ("A=\"multi\nline\"", "A", "multi\nline"),
+            ("A='multi\nline'", "A", "multi\nline"),
+        ])
     func values(_ text: String, _ key: String, _ value: String) throws {
         let parsed = try DotEnvParser.variables(text, file: ".env", environment: ["B": "bee"])
         #expect(parsed[key] == value)
@@ -51,15 +54,17 @@ struct DotEnvParserTests {
         #expect(parsed == ["HOME_DIR": "/root"])
     }
 
-    @Test("errors", arguments: [
-        ("1A=x", 1, "invalid variable name"),
-        ("OK=1\nBAD KEY=x", 2, "invalid variable name"),
-        ("A=\"unterminated", 1, "unterminated double-quoted"),
-        ("A='unterminated", 1, "unterminated single-quoted"),
-        ("A=\"x\" trailing", 1, "unexpected text"),
-        ("A=${B:?B is required}", 1, "B is required"),
-        ("not a line", 1, "invalid line"),
-    ])
+    @Test(
+        "errors",
+        arguments: [
+            ("1A=x", 1, "invalid variable name"),
+            ("OK=1\nBAD KEY=x", 2, "invalid variable name"),
+            ("A=\"unterminated", 1, "unterminated double-quoted"),
+            ("A='unterminated", 1, "unterminated single-quoted"),
+            ("A=\"x\" trailing", 1, "unexpected text"),
+            ("A=${B:?B is required}", 1, "B is required"),
+            ("not a line", 1, "invalid line"),
+        ])
     func errors(_ text: String, _ line: Int, _ fragment: String) {
         do {
             _ = try DotEnvParser.parse(text, file: "test.env")

@@ -1,56 +1,61 @@
 import Testing
+
 @testable import StackFile
 
 @Suite("Interpolation")
 struct InterpolationTests {
-    static let variables = ["NAME": "web", "EMPTY": "", "PORT": "8080", "B": "bee", "ALT": "alt", "_U": "under", "X1": "x1"]
+    static let variables = [
+        "NAME": "web", "EMPTY": "", "PORT": "8080", "B": "bee", "ALT": "alt", "_U": "under", "X1": "x1",
+    ]
 
-    @Test("expands", arguments: [
-        ("plain text", "plain text"),
-        ("$NAME", "web"),
-        ("${NAME}", "web"),
-        ("pre-$NAME-post", "pre-web-post"),
-        ("${NAME}suffix", "websuffix"),
-        ("$NAME.example", "web.example"),
-        ("$_U", "under"),
-        ("$X1", "x1"),
-        ("${UNSET}", ""),
-        ("$UNSET", ""),
-        ("${NAME:-default}", "web"),
-        ("${EMPTY:-default}", "default"),
-        ("${UNSET:-default}", "default"),
-        ("${NAME-default}", "web"),
-        ("${EMPTY-default}", ""),
-        ("${UNSET-default}", "default"),
-        ("${UNSET:-}", ""),
-        ("${UNSET:-with spaces and : colons}", "with spaces and : colons"),
-        ("${NAME:+alt}", "alt"),
-        ("${EMPTY:+alt}", ""),
-        ("${UNSET:+alt}", ""),
-        ("${NAME+alt}", "alt"),
-        ("${EMPTY+alt}", "alt"),
-        ("${UNSET+alt}", ""),
-        ("${NAME:?must be set}", "web"),
-        ("${EMPTY?must be set}", ""),
-        ("$$", "$"),
-        ("$$NAME", "$NAME"),
-        ("$${NAME}", "${NAME}"),
-        ("a$$b$$c", "a$b$c"),
-        ("cost: $$5", "cost: $5"),
-        ("${UNSET:-${NAME}}", "web"),
-        ("${UNSET:-${ALSO_UNSET:-deep}}", "deep"),
-        ("${UNSET:-$NAME}", "web"),
-        ("${UNSET:-pre-${B}-post}", "pre-bee-post"),
-        ("${NAME:+${ALT}-${B}}", "alt-bee"),
-        ("${UNSET:-$$literal}", "$literal"),
-        ("${NAME}:${PORT}", "web:8080"),
-        ("http://${NAME}:${PORT:-80}/", "http://web:8080/"),
-        ("${UNSET:-a}${UNSET2:-b}", "ab"),
-        ("22:22", "22:22"),
-        ("{not a template}", "{not a template}"),
-        ("${NAME:-${UNSET:?never evaluated}}", "web"),
-        ("${UNSET:+${ALSO:?not used}}", ""),
-    ])
+    @Test(
+        "expands",
+        arguments: [
+            ("plain text", "plain text"),
+            ("$NAME", "web"),
+            ("${NAME}", "web"),
+            ("pre-$NAME-post", "pre-web-post"),
+            ("${NAME}suffix", "websuffix"),
+            ("$NAME.example", "web.example"),
+            ("$_U", "under"),
+            ("$X1", "x1"),
+            ("${UNSET}", ""),
+            ("$UNSET", ""),
+            ("${NAME:-default}", "web"),
+            ("${EMPTY:-default}", "default"),
+            ("${UNSET:-default}", "default"),
+            ("${NAME-default}", "web"),
+            ("${EMPTY-default}", ""),
+            ("${UNSET-default}", "default"),
+            ("${UNSET:-}", ""),
+            ("${UNSET:-with spaces and : colons}", "with spaces and : colons"),
+            ("${NAME:+alt}", "alt"),
+            ("${EMPTY:+alt}", ""),
+            ("${UNSET:+alt}", ""),
+            ("${NAME+alt}", "alt"),
+            ("${EMPTY+alt}", "alt"),
+            ("${UNSET+alt}", ""),
+            ("${NAME:?must be set}", "web"),
+            ("${EMPTY?must be set}", ""),
+            ("$$", "$"),
+            ("$$NAME", "$NAME"),
+            ("$${NAME}", "${NAME}"),
+            ("a$$b$$c", "a$b$c"),
+            ("cost: $$5", "cost: $5"),
+            ("${UNSET:-${NAME}}", "web"),
+            ("${UNSET:-${ALSO_UNSET:-deep}}", "deep"),
+            ("${UNSET:-$NAME}", "web"),
+            ("${UNSET:-pre-${B}-post}", "pre-bee-post"),
+            ("${NAME:+${ALT}-${B}}", "alt-bee"),
+            ("${UNSET:-$$literal}", "$literal"),
+            ("${NAME}:${PORT}", "web:8080"),
+            ("http://${NAME}:${PORT:-80}/", "http://web:8080/"),
+            ("${UNSET:-a}${UNSET2:-b}", "ab"),
+            ("22:22", "22:22"),
+            ("{not a template}", "{not a template}"),
+            ("${NAME:-${UNSET:?never evaluated}}", "web"),
+            ("${UNSET:+${ALSO:?not used}}", ""),
+        ])
     func expands(_ template: String, _ expected: String) throws {
         var unset: [String] = []
         #expect(try Interpolator(variables: Self.variables).expand(template, unset: &unset) == expected)
@@ -63,23 +68,25 @@ struct InterpolationTests {
         #expect(unset == ["A"])
     }
 
-    @Test("fails", arguments: [
-        ("${UNSET:?need it}", "required variable UNSET is not set: need it", true),
-        ("${EMPTY:?need it}", "required variable EMPTY is empty: need it", true),
-        ("${UNSET?need it}", "required variable UNSET is not set: need it", true),
-        ("${UNSET:?}", "required variable UNSET is not set", true),
-        ("${UNSET:-${OTHER:?inner message}}", "required variable OTHER is not set: inner message", true),
-        ("${UNSET:?missing ${NAME}}", "missing web", true),
-        ("$", "`$` at the end", false),
-        ("cost $5", "`$5`", false),
-        ("${", "unterminated", false),
-        ("${NAME", "unterminated", false),
-        ("${}", "does not start with a variable name", false),
-        ("${1ABC}", "does not start with a variable name", false),
-        ("${NAME:=x}", "unsupported operator", false),
-        ("${NAME/x/y}", "unsupported operator", false),
-        ("$ {NAME}", "`$ `", false),
-    ])
+    @Test(
+        "fails",
+        arguments: [
+            ("${UNSET:?need it}", "required variable UNSET is not set: need it", true),
+            ("${EMPTY:?need it}", "required variable EMPTY is empty: need it", true),
+            ("${UNSET?need it}", "required variable UNSET is not set: need it", true),
+            ("${UNSET:?}", "required variable UNSET is not set", true),
+            ("${UNSET:-${OTHER:?inner message}}", "required variable OTHER is not set: inner message", true),
+            ("${UNSET:?missing ${NAME}}", "missing web", true),
+            ("$", "`$` at the end", false),
+            ("cost $5", "`$5`", false),
+            ("${", "unterminated", false),
+            ("${NAME", "unterminated", false),
+            ("${}", "does not start with a variable name", false),
+            ("${1ABC}", "does not start with a variable name", false),
+            ("${NAME:=x}", "unsupported operator", false),
+            ("${NAME/x/y}", "unsupported operator", false),
+            ("$ {NAME}", "`$ `", false),
+        ])
     func fails(_ template: String, _ fragment: String, _ isRequiredVariable: Bool) {
         var unset: [String] = []
         do {
@@ -93,7 +100,8 @@ struct InterpolationTests {
 
     @Test("stack values are interpolated, keys are not, and locations survive")
     func inStackFile() throws {
-        let result = try load("""
+        let result = try load(
+            """
             services:
               app:
                 image: ${IMAGE:-busybox}:${TAG}
@@ -108,7 +116,8 @@ struct InterpolationTests {
 
     @Test("an unset variable without default warns once, at its first use")
     func unsetWarning() throws {
-        let result = try load("""
+        let result = try load(
+            """
             services:
               app:
                 image: busybox${SUFFIX}
@@ -122,7 +131,8 @@ struct InterpolationTests {
 
     @Test("process environment wins over .env, which wins over nothing")
     func precedence() throws {
-        let result = try load("""
+        let result = try load(
+            """
             services:
               app:
                 image: ${IMAGE}
@@ -134,12 +144,14 @@ struct InterpolationTests {
 
     @Test("--env-file replaces .env, and later env files win")
     func envFileOption() throws {
-        let result = try load("""
+        let result = try load(
+            """
             services:
               app:
                 image: ${IMAGE}
                 hostname: ${HOST:-none}
-            """, extraFiles: [".env": "HOST=dotenv\n", "one.env": "IMAGE=one\n", "two.env": "IMAGE=two\n"]) {
+            """, extraFiles: [".env": "HOST=dotenv\n", "one.env": "IMAGE=one\n", "two.env": "IMAGE=two\n"]
+        ) {
             $0.envFiles = ["one.env", "two.env"]
         }
         #expect(result.project.services["app"]?.image == "two")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackFile
 
 @Suite("Loading")
@@ -8,7 +9,8 @@ struct LoadingTests {
 
     @Test("YAML 1.1 traps stay strings: 22:22, no, 0755, on, 1e3")
     func yaml11Traps() throws {
-        let project = try load("""
+        let project = try load(
+            """
             services:
               app:
                 image: demo
@@ -20,7 +22,8 @@ struct LoadingTests {
                   BIG: 1e3
                   OCTAL_LIKE: 010
                 restart: no
-            """).project
+            """
+        ).project
         let app = try #require(project.services["app"])
         #expect(app.ports == [Port(target: 22, published: 22)])
         #expect(app.environment == ["NO": "no", "MODE": "0755", "SWITCH": "on", "BIG": "1e3", "OCTAL_LIKE": "010"])
@@ -29,7 +32,8 @@ struct LoadingTests {
 
     @Test("anchors, aliases and << merge keys, explicit keys win")
     func anchorsAndMergeKeys() throws {
-        let project = try load("""
+        let project = try load(
+            """
             x-base: &base
               image: base-image
               restart: always
@@ -45,18 +49,21 @@ struct LoadingTests {
               two:
                 <<: [*more, *base]
                 environment: *env
-            """).project
+            """
+        ).project
         #expect(project.services["one"]?.image == "base-image")
         #expect(project.services["one"]?.restart == .unlessStopped)
         #expect(project.services["one"]?.environment == ["A": "1"])
-        #expect(project.services["two"]?.restart == .onFailure(maxRetries: nil), "the first mapping of a merge list wins")
+        #expect(
+            project.services["two"]?.restart == .onFailure(maxRetries: nil), "the first mapping of a merge list wins")
         #expect(project.services["two"]?.hostname == "from-more")
         #expect(project.services["two"]?.image == "base-image")
     }
 
     @Test("extension fields are accepted at the top level and in services, networks and volumes")
     func extensions() throws {
-        let result = try load("""
+        let result = try load(
+            """
             x-top: 1
             services:
               app: {image: x, x-mine: {any: thing}}
@@ -72,7 +79,8 @@ struct LoadingTests {
 
     @Test("keys Compose defines but swiftstack does not support warn with their line")
     func unsupportedKeys() throws {
-        let result = try load("""
+        let result = try load(
+            """
             version: "3.8"
             services:
               app:
@@ -91,12 +99,14 @@ struct LoadingTests {
         #expect(byLine[8]?.contains("`secrets`") == true)
     }
 
-    @Test("project name: -p, else name:, else the directory, normalised", arguments: [
-        (nil as String?, nil as String?, "demo"),
-        (nil, "My Stack.v2", "mystackv2"),
-        ("CLI_Name", "ignored", "cli_name"),
-        ("-_lead", nil, "lead"),
-    ])
+    @Test(
+        "project name: -p, else name:, else the directory, normalised",
+        arguments: [
+            (nil as String?, nil as String?, "demo"),
+            (nil, "My Stack.v2", "mystackv2"),
+            ("CLI_Name", "ignored", "cli_name"),
+            ("-_lead", nil, "lead"),
+        ])
     func projectName(_ flag: String?, _ fileName: String?, _ expected: String) throws {
         let yaml = (fileName.map { "name: \($0)\n" } ?? "") + "services:\n  app: {image: x}\n"
         let project = try load(yaml) { $0.projectName = flag }.project
@@ -109,15 +119,19 @@ struct LoadingTests {
         let yaml = "name: from-file\nservices:\n  app: {image: x}\n"
         #expect(try load(yaml, environment: ["COMPOSE_PROJECT_NAME": "from-env"]).project.name == "from-env")
         #expect(try load(yaml, extraFiles: [".env": "COMPOSE_PROJECT_NAME=dotenv"]).project.name == "dotenv")
-        #expect(try load(yaml, environment: ["COMPOSE_PROJECT_NAME": "from-env"]) { $0.projectName = "flag" }.project.name == "flag")
+        #expect(
+            try load(yaml, environment: ["COMPOSE_PROJECT_NAME": "from-env"]) { $0.projectName = "flag" }.project.name
+                == "flag")
     }
 
-    @Test("services with profiles load only when a profile is active", arguments: [
-        ([] as [String], nil as String?, ["always"]),
-        (["debug"], nil, ["always", "debugger"]),
-        ([], "debug,tools", ["always", "debugger", "toolbox"]),
-        (["*"], nil, ["always", "debugger", "toolbox"]),
-    ])
+    @Test(
+        "services with profiles load only when a profile is active",
+        arguments: [
+            ([] as [String], nil as String?, ["always"]),
+            (["debug"], nil, ["always", "debugger"]),
+            ([], "debug,tools", ["always", "debugger", "toolbox"]),
+            (["*"], nil, ["always", "debugger", "toolbox"]),
+        ])
     func profiles(_ flags: [String], _ variable: String?, _ expected: [String]) throws {
         let yaml = """
             services:
@@ -125,7 +139,9 @@ struct LoadingTests {
               debugger: {image: x, profiles: [debug]}
               toolbox: {image: x, profiles: [tools, ops]}
             """
-        let project = try load(yaml, environment: variable.map { ["COMPOSE_PROFILES": $0] } ?? [:]) { $0.profiles = flags }.project
+        let project = try load(yaml, environment: variable.map { ["COMPOSE_PROFILES": $0] } ?? [:]) {
+            $0.profiles = flags
+        }.project
         #expect(project.serviceNames == expected)
     }
 
@@ -134,14 +150,19 @@ struct LoadingTests {
         #expect(throws: StackFileError.self) { try load("name: \"!!!\"\nservices:\n  app: {image: x}\n") }
     }
 
-    @Test("discovery: compose.yaml first, then the override file", arguments: [
-        (["compose.yaml", "docker-compose.yml"], "compose.yaml", nil as String?),
-        (["compose.yml", "docker-compose.yaml"], "compose.yml", nil),
-        (["docker-compose.yaml", "docker-compose.yml"], "docker-compose.yaml", nil),
-        (["docker-compose.yml"], "docker-compose.yml", nil),
-        (["compose.yaml", "compose.override.yaml"], "compose.yaml", "compose.override.yaml"),
-        (["docker-compose.yml", "docker-compose.override.yml"], "docker-compose.yml", "docker-compose.override.yml"),
-    ])
+    @Test(
+        "discovery: compose.yaml first, then the override file",
+        arguments: [
+            (["compose.yaml", "docker-compose.yml"], "compose.yaml", nil as String?),
+            (["compose.yml", "docker-compose.yaml"], "compose.yml", nil),
+            (["docker-compose.yaml", "docker-compose.yml"], "docker-compose.yaml", nil),
+            (["docker-compose.yml"], "docker-compose.yml", nil),
+            (["compose.yaml", "compose.override.yaml"], "compose.yaml", "compose.override.yaml"),
+            (
+                ["docker-compose.yml", "docker-compose.override.yml"], "docker-compose.yml",
+                "docker-compose.override.yml"
+            ),
+        ])
     func discovery(_ present: [String], _ base: String, _ override: String?) throws {
         var files: [String: String] = [:]
         for name in present { files[name] = "services:\n  app: {image: \(name)}\n" }
@@ -170,23 +191,30 @@ struct LoadingTests {
 
     @Test("relative paths start at the first file's directory, or --project-directory")
     func projectDirectory() throws {
-        try withProject(["stacks/app.yaml": "services:\n  app: {image: x, build: ./src, volumes: [./data:/data]}\n",
-                         "stacks/.env": "", "stacks/src/.keep": "", "stacks/data/.keep": ""]) { directory in
-            let fromFile = try StackLoader.load(LoadOptions(files: ["stacks/app.yaml"], workingDirectory: directory)).project
+        try withProject([
+            "stacks/app.yaml": "services:\n  app: {image: x, build: ./src, volumes: [./data:/data]}\n",
+            "stacks/.env": "", "stacks/src/.keep": "", "stacks/data/.keep": "",
+        ]) { directory in
+            let fromFile = try StackLoader.load(LoadOptions(files: ["stacks/app.yaml"], workingDirectory: directory))
+                .project
             #expect(fromFile.workingDirectory == directory + "/stacks")
             #expect(fromFile.name == "stacks")
             #expect(fromFile.services["app"]?.build?.context == directory + "/stacks/src")
             #expect(fromFile.services["app"]?.volumes.first?.source == directory + "/stacks/data")
-            let explicit = try StackLoader.load(LoadOptions(files: ["stacks/app.yaml"], workingDirectory: directory, projectDirectory: ".")).project
+            let explicit = try StackLoader.load(
+                LoadOptions(files: ["stacks/app.yaml"], workingDirectory: directory, projectDirectory: ".")
+            ).project
             #expect(explicit.services["app"]?.build?.context == directory + "/src")
         }
     }
 
-    @Test("error codes say which phase failed", arguments: [
-        ("services: [unclosed", StackFileError.Code.syntax),
-        ("services:\n  a: {image: \"${NEED:?}\"}", .interpolation),
-        ("services:\n  a: {image: x, restart: sometimes}", .invalid),
-    ])
+    @Test(
+        "error codes say which phase failed",
+        arguments: [
+            ("services: [unclosed", StackFileError.Code.syntax),
+            ("services:\n  a: {image: \"${NEED:?}\"}", .interpolation),
+            ("services:\n  a: {image: x, restart: sometimes}", .invalid),
+        ])
     func errorCodes(_ yaml: String, _ code: StackFileError.Code) throws {
         do {
             _ = try load(yaml)
@@ -199,7 +227,8 @@ struct LoadingTests {
 
     @Test("the source map points into the file for every kind of value")
     func sourceMap() throws {
-        let project = try load("""
+        let project = try load(
+            """
             services:
               web:
                 image: x
@@ -209,7 +238,8 @@ struct LoadingTests {
                   A: "1"
                 depends_on: [db]
               db: {image: y}
-            """).project
+            """
+        ).project
         let map = project.sourceMap
         #expect(map.location(of: "services.web.image").map { "\($0.line):\($0.column)" } == "3:12")
         #expect(map.location(of: "services.web.ports.0").map { "\($0.line):\($0.column)" } == "5:9")
@@ -222,7 +252,8 @@ struct LoadingTests {
 
     @Test("bind sources: missing ones warn, absolute ones may be anywhere")
     func bindSources() throws {
-        let result = try load("""
+        let result = try load(
+            """
             services:
               app:
                 image: x
@@ -233,18 +264,24 @@ struct LoadingTests {
         #expect(result.warnings.first?.location?.line == 4)
     }
 
-    @Test("relative bind sources may climb out of the project directory only within its repository or the working directory")
+    @Test(
+        "relative bind sources may climb out of the project directory only within its repository or the working directory"
+    )
     func bindContainment() throws {
         let stack = "services:\n  app: {image: x, volumes: [../shared:/shared]}\n"
-        try withProject(["repo/.git/HEAD": "", "repo/stacks/app.yaml": stack, "repo/shared/.keep": "", "elsewhere/app.yaml": stack]) { directory in
+        try withProject([
+            "repo/.git/HEAD": "", "repo/stacks/app.yaml": stack, "repo/shared/.keep": "", "elsewhere/app.yaml": stack,
+        ]) { directory in
             // Inside a repository: fine from anywhere.
-            let inRepository = try StackLoader.load(LoadOptions(files: ["app.yaml"], workingDirectory: directory + "/repo/stacks"))
+            let inRepository = try StackLoader.load(
+                LoadOptions(files: ["app.yaml"], workingDirectory: directory + "/repo/stacks"))
             #expect(inRepository.project.services["app"]?.volumes.first?.source == directory + "/repo/shared")
             // No repository: only when the working directory holds the target.
             #expect(throws: StackFileError.self) {
                 try StackLoader.load(LoadOptions(files: ["app.yaml"], workingDirectory: directory + "/elsewhere"))
             }
-            let fromAbove = try StackLoader.load(LoadOptions(files: ["elsewhere/app.yaml"], workingDirectory: directory))
+            let fromAbove = try StackLoader.load(
+                LoadOptions(files: ["elsewhere/app.yaml"], workingDirectory: directory))
             #expect(fromAbove.project.services["app"]?.volumes.first?.source == directory + "/shared")
         }
     }
@@ -262,7 +299,11 @@ struct LoadingTests {
         #expect(project.services["api"]?.labels == ["com.example.stack": "full-api"])
         #expect(project.services["api"]?.replicas == 2)
         #expect(project.services["api"]?.environment == ["DB_HOST": "db", "<<NOT_A_MERGE>>": "literal"])
-        #expect(project.services["api"]?.build == Build(context: Self.validDirectory, dockerfile: "api.Dockerfile", target: "runtime", args: ["VERSION": "2"]))
+        #expect(
+            project.services["api"]?.build
+                == Build(
+                    context: Self.validDirectory, dockerfile: "api.Dockerfile", target: "runtime",
+                    args: ["VERSION": "2"]))
         #expect(project.services["sidecar"]?.entrypoint == ["/bin/sh", "-c", "sleep infinity"])
         #expect(project.services["sidecar"]?.dependsOn["api"]?.restart == true)
         #expect(project.networks["default"] == nil, "no service uses the default network")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackFile
 
 @Suite("Merging several -f files")
@@ -7,7 +8,8 @@ struct MergeTests {
     static var validDirectory: String { Bundle.module.resourceURL!.appendingPathComponent("Fixtures/valid").path }
 
     func merged() throws -> Project {
-        try StackLoader.load(LoadOptions(files: ["base.yaml", "override.yaml"], workingDirectory: Self.validDirectory)).project
+        try StackLoader.load(LoadOptions(files: ["base.yaml", "override.yaml"], workingDirectory: Self.validDirectory))
+            .project
     }
 
     @Test("scalars replace, command and healthcheck.test replace whole")
@@ -30,7 +32,11 @@ struct MergeTests {
     @Test("ports, expose and cap_add append what is new")
     func appendUnique() throws {
         let web = try #require(try merged().services["web"])
-        #expect(web.ports == [Port(target: 80, published: 8080), Port(target: 443, published: 8443), Port(target: 9000, published: 9000)])
+        #expect(
+            web.ports == [
+                Port(target: 80, published: 8080), Port(target: 443, published: 8443),
+                Port(target: 9000, published: 9000),
+            ])
         #expect(web.expose == ["80", "81"])
         #expect(web.capAdd == ["NET_ADMIN", "SYS_TIME"])
     }
@@ -56,7 +62,9 @@ struct MergeTests {
 
     @Test("the order of -f decides who wins")
     func order() throws {
-        let project = try StackLoader.load(LoadOptions(files: ["override.yaml", "base.yaml"], workingDirectory: Self.validDirectory)).project
+        let project = try StackLoader.load(
+            LoadOptions(files: ["override.yaml", "base.yaml"], workingDirectory: Self.validDirectory)
+        ).project
         #expect(project.services["web"]?.image == "web:1")
         #expect(project.services["web"]?.command == ["serve", "--verbose"])
         #expect(project.services["web"]?.environment["B"] == "base")
@@ -64,7 +72,9 @@ struct MergeTests {
 
     @Test("errors in the second file name the second file")
     func errorLocation() throws {
-        try withProject(["a.yaml": "services:\n  web: {image: x}\n", "b.yaml": "services:\n  web:\n    restart: maybe\n"]) { directory in
+        try withProject([
+            "a.yaml": "services:\n  web: {image: x}\n", "b.yaml": "services:\n  web:\n    restart: maybe\n",
+        ]) { directory in
             do {
                 _ = try StackLoader.load(LoadOptions(files: ["a.yaml", "b.yaml"], workingDirectory: directory))
                 Issue.record("expected an error")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StackFile
 
 @Suite("swiftstack config output")
@@ -19,31 +20,39 @@ struct ProjectWriterTests {
 
     @Test("printed YAML and JSON load back to the same project", arguments: ["yaml", "json"])
     func roundTrip(_ format: String) throws {
-        let original = try StackLoader.load(LoadOptions(files: ["full.yaml"], workingDirectory: Self.validDirectory)).project
+        let original = try StackLoader.load(LoadOptions(files: ["full.yaml"], workingDirectory: Self.validDirectory))
+            .project
         let printed = format == "yaml" ? ProjectWriter.yaml(original) : ProjectWriter.json(original)
         try withProject(["printed.\(format)": printed]) { directory in
-            let reloaded = try StackLoader.load(LoadOptions(files: ["printed.\(format)"], workingDirectory: directory)).project
+            let reloaded = try StackLoader.load(LoadOptions(files: ["printed.\(format)"], workingDirectory: directory))
+                .project
             #expect(Essence(reloaded) == Essence(original), "\(printed)")
         }
     }
 
     @Test("keys are sorted and ambiguous strings are quoted")
     func yamlShape() throws {
-        let project = try load("""
+        let project = try load(
+            """
             services:
               b:
                 image: x
                 environment: {PORT: "22:22", FLAG: "no", MODE: "0755", PLAIN: hello}
                 ports: ["8081:8080"]
               a: {image: y}
-            """).project
+            """
+        ).project
         let yaml = ProjectWriter.yaml(project)
-        #expect(yaml.hasPrefix("name: demo\nnetworks:\n  default:\n    driver: bridge\n    name: demo_default\nservices:\n  a:\n"))
+        #expect(
+            yaml.hasPrefix(
+                "name: demo\nnetworks:\n  default:\n    driver: bridge\n    name: demo_default\nservices:\n  a:\n"))
         #expect(yaml.contains("PORT: \"22:22\""))
         #expect(yaml.contains("FLAG: \"no\""))
         #expect(yaml.contains("MODE: \"0755\""))
         #expect(yaml.contains("PLAIN: hello"))
-        #expect(yaml.contains("      - mode: ingress\n        protocol: tcp\n        published: \"8081\"\n        target: 8080\n"))
+        #expect(
+            yaml.contains(
+                "      - mode: ingress\n        protocol: tcp\n        published: \"8081\"\n        target: 8080\n"))
     }
 
     @Test("JSON output is valid JSON with sorted keys")

@@ -33,11 +33,13 @@ extension DecodeContext {
         case "CMD" where test.count >= 2, "NONE" where test.count == 1, "CMD-SHELL" where test.count == 2:
             return test
         case "CMD", "CMD-SHELL", "NONE":
-            error("\(path): \(test[0]) takes \(test[0] == "CMD" ? "a command and its arguments" : test[0] == "NONE" ? "nothing else" : "exactly one shell command")",
-                  at: node.location, hint: "write [\"CMD\", \"program\", \"arg\"] or [\"CMD-SHELL\", \"command line\"]")
+            error(
+                "\(path): \(test[0]) takes \(test[0] == "CMD" ? "a command and its arguments" : test[0] == "NONE" ? "nothing else" : "exactly one shell command")",
+                at: node.location, hint: "write [\"CMD\", \"program\", \"arg\"] or [\"CMD-SHELL\", \"command line\"]")
         default:
-            error("\(path) must start with CMD, CMD-SHELL or NONE, found \"\(test.first ?? "")\"", at: node.location,
-                  hint: "write [\"CMD\", \"program\", \"arg\"] or [\"CMD-SHELL\", \"command line\"]")
+            error(
+                "\(path) must start with CMD, CMD-SHELL or NONE, found \"\(test.first ?? "")\"", at: node.location,
+                hint: "write [\"CMD\", \"program\", \"arg\"] or [\"CMD-SHELL\", \"command line\"]")
         }
         return nil
     }
@@ -53,8 +55,9 @@ extension DecodeContext {
             if text.hasPrefix("on-failure:"), let count = Int(text.dropFirst("on-failure:".count)), count >= 0 {
                 return .onFailure(maxRetries: count)
             }
-            error("\(path): unknown restart policy \"\(text)\"", at: node.location,
-                  hint: "use no, always, on-failure, on-failure:N or unless-stopped")
+            error(
+                "\(path): unknown restart policy \"\(text)\"", at: node.location,
+                hint: "use no, always, on-failure, on-failure:N or unless-stopped")
             return nil
         }
     }
@@ -90,7 +93,9 @@ extension DecodeContext {
             case "memory":
                 limits.memory = byteSize(entry.value, keyPath)
                 if let memory = limits.memory, memory < 6 * 1_048_576 {
-                    error("\(keyPath): \(memory) bytes is below the 6 MiB minimum", at: entry.value.location, hint: "write a size like 64m or 1g")
+                    error(
+                        "\(keyPath): \(memory) bytes is below the 6 MiB minimum", at: entry.value.location,
+                        hint: "write a size like 64m or 1g")
                 }
             case "pids": limits.pids = int(entry.value, keyPath, range: 1...Int(Int32.max))
             default: break
@@ -110,7 +115,9 @@ extension DecodeContext {
                 if let condition = DeployRestartPolicy.Condition(rawValue: text) {
                     policy.condition = condition
                 } else {
-                    error("\(keyPath): unknown condition \"\(text)\"", at: entry.value.location, hint: "use none, on-failure or any")
+                    error(
+                        "\(keyPath): unknown condition \"\(text)\"", at: entry.value.location,
+                        hint: "use none, on-failure or any")
                 }
             case "delay": duration(entry.value, keyPath).map { policy.delay = $0 }
             case "max_attempts": policy.maxAttempts = int(entry.value, keyPath, range: 0...Int(Int32.max))
@@ -132,16 +139,28 @@ extension DecodeContext {
             case "monitor": duration(entry.value, keyPath).map { config.monitor = $0 }
             case "max_failure_ratio":
                 guard let ratio = double(entry.value, keyPath) else { continue }
-                if ratio > 1 { error("\(keyPath) must be between 0 and 1", at: entry.value.location) } else { config.maxFailureRatio = ratio }
+                if ratio > 1 {
+                    error("\(keyPath) must be between 0 and 1", at: entry.value.location)
+                } else {
+                    config.maxFailureRatio = ratio
+                }
             case "failure_action":
                 guard let text = string(entry.value, keyPath) else { continue }
-                if let action = UpdateConfig.FailureAction(rawValue: text) { config.failureAction = action } else {
-                    error("\(keyPath): unknown action \"\(text)\"", at: entry.value.location, hint: "use continue, rollback or pause")
+                if let action = UpdateConfig.FailureAction(rawValue: text) {
+                    config.failureAction = action
+                } else {
+                    error(
+                        "\(keyPath): unknown action \"\(text)\"", at: entry.value.location,
+                        hint: "use continue, rollback or pause")
                 }
             case "order":
                 guard let text = string(entry.value, keyPath) else { continue }
-                if let order = UpdateConfig.Order(rawValue: text) { config.order = order } else {
-                    error("\(keyPath): unknown order \"\(text)\"", at: entry.value.location, hint: "use stop-first or start-first")
+                if let order = UpdateConfig.Order(rawValue: text) {
+                    config.order = order
+                } else {
+                    error(
+                        "\(keyPath): unknown order \"\(text)\"", at: entry.value.location,
+                        hint: "use stop-first or start-first")
                 }
             default: break
             }

@@ -13,7 +13,8 @@ extension DecodeContext {
                 case "ipv4_address":
                     network.ipv4Address = string(option.value, "\(keyPath).ipv4_address")
                     if let address = network.ipv4Address, IPv4.parse(address) == nil {
-                        error("\(keyPath).ipv4_address: \"\(address)\" is not an IPv4 address", at: option.value.location)
+                        error(
+                            "\(keyPath).ipv4_address: \"\(address)\" is not an IPv4 address", at: option.value.location)
                     }
                 default: break
                 }
@@ -34,8 +35,9 @@ extension DecodeContext {
         if text.hasPrefix("container:") {
             let name = String(text.dropFirst("container:".count))
             guard Self.isValidContainerName(name) else {
-                error("\(path): invalid container name \"\(name)\" in \"\(text)\"", at: node.location,
-                      hint: "start with a letter or digit, then letters, digits, `_`, `.` or `-`")
+                error(
+                    "\(path): invalid container name \"\(name)\" in \"\(text)\"", at: node.location,
+                    hint: "start with a letter or digit, then letters, digits, `_`, `.` or `-`")
                 return nil
             }
             return .container(name)
@@ -48,8 +50,9 @@ extension DecodeContext {
             }
             return .service(name)
         }
-        error("\(path): unknown network mode \"\(text)\"", at: node.location,
-              hint: "use bridge, host, none, container:NAME or service:NAME")
+        error(
+            "\(path): unknown network mode \"\(text)\"", at: node.location,
+            hint: "use bridge, host, none, container:NAME or service:NAME")
         return nil
     }
 
@@ -68,8 +71,9 @@ extension DecodeContext {
                     if let condition = Dependency.Condition(rawValue: text) {
                         dependency.condition = condition
                     } else {
-                        error("\(optionPath): unknown condition \"\(text)\"", at: option.value.location,
-                              hint: "use service_started, service_healthy or service_completed_successfully")
+                        error(
+                            "\(optionPath): unknown condition \"\(text)\"", at: option.value.location,
+                            hint: "use service_started, service_healthy or service_completed_successfully")
                     }
                 case "required": dependency.required = bool(option.value, optionPath) ?? true
                 case "restart": dependency.restart = bool(option.value, optionPath) ?? false
@@ -92,8 +96,9 @@ extension DecodeContext {
             case "driver":
                 guard let driver = string(entry.value, keyPath) else { continue }
                 if driver != "bridge" {
-                    error("\(keyPath): network driver \"\(driver)\" is not supported", at: entry.value.location,
-                          hint: "swiftstack networks are Linux bridges; remove `driver` or set it to bridge")
+                    error(
+                        "\(keyPath): network driver \"\(driver)\" is not supported", at: entry.value.location,
+                        hint: "swiftstack networks are Linux bridges; remove `driver` or set it to bridge")
                 }
             case "internal": network.internal = bool(entry.value, keyPath) ?? false
             case "external": network.external = bool(entry.value, keyPath) ?? false
@@ -126,7 +131,9 @@ extension DecodeContext {
                 switch entry.key {
                 case "subnet":
                     if IPv4.parseSubnet(text) == nil {
-                        error("\(keyPath): \"\(text)\" is not an IPv4 subnet", at: entry.value.location, hint: "write it as 10.121.5.0/24")
+                        error(
+                            "\(keyPath): \"\(text)\" is not an IPv4 subnet", at: entry.value.location,
+                            hint: "write it as 10.121.5.0/24")
                     }
                     config.subnet = text
                 case "gateway":
@@ -138,8 +145,11 @@ extension DecodeContext {
                 }
             }
             if let subnet = config.subnet.flatMap(IPv4.parseSubnet), let gateway = config.gateway.flatMap(IPv4.parse),
-               !IPv4.contains(subnet, gateway) {
-                error("\(itemPath).gateway: \(config.gateway!) is not inside \(config.subnet!)", at: sourceMap.location(of: "\(itemPath).gateway"))
+                !IPv4.contains(subnet, gateway)
+            {
+                error(
+                    "\(itemPath).gateway: \(config.gateway!) is not inside \(config.subnet!)",
+                    at: sourceMap.location(of: "\(itemPath).gateway"))
             }
             result.append(config)
         }
@@ -157,8 +167,9 @@ extension DecodeContext {
             case "driver":
                 guard let driver = string(entry.value, keyPath) else { continue }
                 if driver != "local" {
-                    error("\(keyPath): volume driver \"\(driver)\" is not supported", at: entry.value.location,
-                          hint: "swiftstack volumes are local directories; remove `driver` or set it to local")
+                    error(
+                        "\(keyPath): volume driver \"\(driver)\" is not supported", at: entry.value.location,
+                        hint: "swiftstack volumes are local directories; remove `driver` or set it to local")
                 }
             case "external": volume.external = bool(entry.value, keyPath) ?? false
             case "name": explicitName = string(entry.value, keyPath)

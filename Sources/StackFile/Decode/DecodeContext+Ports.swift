@@ -12,8 +12,11 @@ extension DecodeContext {
                 switch Self.parsePort(text) {
                 case .success(let port): result.append(port)
                 case .failure(let failure):
-                    error("\(itemPath): invalid port \"\(text)\": \(failure.message)", at: item.location,
-                          hint: "write [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], like \"8081:8080\" or \"127.0.0.1:53:53/udp\"")
+                    error(
+                        "\(itemPath): invalid port \"\(text)\": \(failure.message)", at: item.location,
+                        hint:
+                            "write [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], like \"8081:8080\" or \"127.0.0.1:53:53/udp\""
+                    )
                 }
             } else if let port = longPort(item, itemPath) {
                 result.append(port)
@@ -39,10 +42,14 @@ extension DecodeContext {
         }
         var hostIP: String?
         if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else { return .failure(PortFailure(message: "unclosed `[` in the host address")) }
+            guard let close = rest.firstIndex(of: "]") else {
+                return .failure(PortFailure(message: "unclosed `[` in the host address"))
+            }
             hostIP = String(rest[rest.index(after: rest.startIndex)..<close])
             rest = rest[rest.index(after: close)...]
-            guard rest.hasPrefix(":") else { return .failure(PortFailure(message: "expected `:` after the host address")) }
+            guard rest.hasPrefix(":") else {
+                return .failure(PortFailure(message: "expected `:` after the host address"))
+            }
             rest = rest.dropFirst()
         }
         let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
@@ -82,8 +89,10 @@ extension DecodeContext {
                 }
             }
         }
-        return .success(Port(target: target.0, targetEnd: target.1, published: published?.0, publishedEnd: published?.1,
-                             hostIP: hostIP, transportProtocol: transport))
+        return .success(
+            Port(
+                target: target.0, targetEnd: target.1, published: published?.0, publishedEnd: published?.1,
+                hostIP: hostIP, transportProtocol: transport))
     }
 
     /// `8080` or `8000-8010`, each within 1–65535.
@@ -92,14 +101,18 @@ extension DecodeContext {
         guard bounds.count <= 2 else { return .failure(PortFailure(message: "\"\(text)\" is not a port or a range")) }
         var numbers: [Int] = []
         for bound in bounds {
-            guard let number = Int(bound) else { return .failure(PortFailure(message: "\"\(bound)\" is not a port number")) }
+            guard let number = Int(bound) else {
+                return .failure(PortFailure(message: "\"\(bound)\" is not a port number"))
+            }
             guard (1...65535).contains(number) else {
                 return .failure(PortFailure(message: "port \(number) is out of range 1-65535"))
             }
             numbers.append(number)
         }
         if numbers.count == 2 {
-            guard numbers[0] <= numbers[1] else { return .failure(PortFailure(message: "range \(text) ends before it starts")) }
+            guard numbers[0] <= numbers[1] else {
+                return .failure(PortFailure(message: "range \(text) ends before it starts"))
+            }
             return .success((numbers[0], numbers[1] == numbers[0] ? nil : numbers[1]))
         }
         return .success((numbers[0], nil))
@@ -113,7 +126,10 @@ extension DecodeContext {
             let keyPath = "\(path).\(entry.key)"
             switch entry.key {
             case "target":
-                guard let text = string(entry.value, keyPath) else { valid = false; continue }
+                guard let text = string(entry.value, keyPath) else {
+                    valid = false
+                    continue
+                }
                 switch Self.portRange(Substring(text)) {
                 case .success(let range):
                     port.target = range.0
@@ -136,14 +152,18 @@ extension DecodeContext {
             case "mode":
                 // Swarm's routing mesh (`ingress`) and `host` publish the same way on one machine.
                 if let mode = string(entry.value, keyPath), mode != "ingress", mode != "host" {
-                    error("\(keyPath): unknown port mode \"\(mode)\"", at: entry.value.location, hint: "use ingress or host")
+                    error(
+                        "\(keyPath): unknown port mode \"\(mode)\"", at: entry.value.location,
+                        hint: "use ingress or host")
                 }
             case "protocol":
                 guard let text = string(entry.value, keyPath) else { continue }
                 if let parsed = Port.TransportProtocol(rawValue: text.lowercased()) {
                     port.transportProtocol = parsed
                 } else {
-                    error("\(keyPath): unsupported protocol \"\(text)\"", at: entry.value.location, hint: "use tcp or udp")
+                    error(
+                        "\(keyPath): unsupported protocol \"\(text)\"", at: entry.value.location, hint: "use tcp or udp"
+                    )
                 }
             default: break
             }
@@ -160,11 +180,16 @@ extension DecodeContext {
         let entries = stringList(node, path) ?? []
         for (index, text) in entries.enumerated() {
             let portText = text.split(separator: "/", maxSplits: 1).first ?? ""
-            let protocolValid = !text.contains("/") || ["tcp", "udp"].contains(text.split(separator: "/").last?.lowercased() ?? "")
+            let protocolValid =
+                !text.contains("/") || ["tcp", "udp"].contains(text.split(separator: "/").last?.lowercased() ?? "")
             if case .failure(let failure) = Self.portRange(portText) {
-                error("\(path).\(index): invalid port \"\(text)\": \(failure.message)", at: node.items?[index].location ?? node.location)
+                error(
+                    "\(path).\(index): invalid port \"\(text)\": \(failure.message)",
+                    at: node.items?[index].location ?? node.location)
             } else if !protocolValid {
-                error("\(path).\(index): unsupported protocol in \"\(text)\"", at: node.items?[index].location ?? node.location, hint: "use tcp or udp")
+                error(
+                    "\(path).\(index): unsupported protocol in \"\(text)\"",
+                    at: node.items?[index].location ?? node.location, hint: "use tcp or udp")
             }
         }
         return entries

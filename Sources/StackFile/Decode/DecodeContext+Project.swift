@@ -11,7 +11,9 @@ extension DecodeContext {
                 for service in self.entries(entry.value, "services", nil) ?? [] {
                     checkServiceName(service.key, at: service.keyLocation)
                     if service.value.isNull {
-                        error("service \(service.key) has no definition", at: service.keyLocation, hint: "give it at least an `image`")
+                        error(
+                            "service \(service.key) has no definition", at: service.keyLocation,
+                            hint: "give it at least an `image`")
                         continue
                     }
                     project.services[service.key] = self.service(service.key, service.value)
@@ -23,8 +25,9 @@ extension DecodeContext {
             case "volumes":
                 for volume in self.entries(entry.value, "volumes", nil) ?? [] where !volume.key.hasPrefix("x-") {
                     if !Self.isValidContainerName(volume.key) {
-                        error("invalid volume name \"\(volume.key)\"", at: volume.keyLocation,
-                              hint: "start with a letter or digit, then letters, digits, `_`, `.` or `-`")
+                        error(
+                            "invalid volume name \"\(volume.key)\"", at: volume.keyLocation,
+                            hint: "start with a letter or digit, then letters, digits, `_`, `.` or `-`")
                     }
                     project.volumes[volume.key] = self.volume(volume.key, volume.value)
                 }
@@ -32,7 +35,9 @@ extension DecodeContext {
             }
         }
         if tree.entries != nil, tree["services"] == nil {
-            error("no `services` defined", at: tree.location, hint: "a stack file declares its containers under `services:`")
+            error(
+                "no `services` defined", at: tree.location,
+                hint: "a stack file declares its containers under `services:`")
         }
         return project
     }

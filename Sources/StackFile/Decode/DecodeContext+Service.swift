@@ -51,7 +51,8 @@ extension DecodeContext {
             default: break
             }
         }
-        service.environment = resolvedEnvironment(envFiles: service.envFiles, environment: environmentNode, servicePath: path)
+        service.environment = resolvedEnvironment(
+            envFiles: service.envFiles, environment: environmentNode, servicePath: path)
         if !networksGiven, service.networkMode == nil || service.networkMode == .bridge {
             service.networks = ["default": ServiceNetwork()]
         }
@@ -60,7 +61,8 @@ extension DecodeContext {
 
     /// Service names become DNS names and parts of container names.
     mutating func checkServiceName(_ name: String, at location: SourceLocation) {
-        let valid = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+        let valid =
+            !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
         if !valid {
             error("invalid service name \"\(name)\"", at: location, hint: "use only letters, digits, `.`, `_` and `-`")
         }
@@ -100,7 +102,9 @@ extension DecodeContext {
             do throws(ShellWords.Failure) {
                 return try ShellWords.split(text)
             } catch {
-                self.error("\(path): \(error.message) in \"\(text)\"", at: node.location, hint: "close the quote, or write the command as a list")
+                self.error(
+                    "\(path): \(error.message) in \"\(text)\"", at: node.location,
+                    hint: "close the quote, or write the command as a list")
                 return nil
             }
         }
@@ -146,18 +150,24 @@ extension DecodeContext {
 
     /// `env_file` entries first, then `environment` on top; `KEY` without a value takes the
     /// host's value and is left out when the host does not set it.
-    mutating func resolvedEnvironment(envFiles: [EnvFile], environment node: StackNode?, servicePath: String) -> [String: String] {
+    mutating func resolvedEnvironment(envFiles: [EnvFile], environment node: StackNode?, servicePath: String)
+        -> [String: String]
+    {
         var result: [String: String] = [:]
         for (index, file) in envFiles.enumerated() {
             let location = sourceMap.location(of: "\(servicePath).env_file.\(index)")
             guard let text = try? String(contentsOfFile: file.path, encoding: .utf8) else {
                 if file.required {
-                    error("env file \(file.path) not found", at: location, hint: "create it, or mark it `required: false`")
+                    error(
+                        "env file \(file.path) not found", at: location, hint: "create it, or mark it `required: false`"
+                    )
                 }
                 continue
             }
             do throws(StackFileError) {
-                for (key, value) in try DotEnvParser.parse(text, file: file.path, environment: environment) { result[key] = value }
+                for (key, value) in try DotEnvParser.parse(text, file: file.path, environment: environment) {
+                    result[key] = value
+                }
             } catch {
                 diagnostics += error.diagnostics
             }
@@ -172,8 +182,9 @@ extension DecodeContext {
     mutating func tmpfs(_ node: StackNode, _ path: String) -> [String] {
         let mounts = stringOrList(node, path) ?? []
         for (index, mount) in mounts.enumerated() where !mount.hasPrefix("/") {
-            error("\(path): tmpfs mount point must be absolute, found \"\(mount)\"",
-                  at: node.items?[index].location ?? node.location)
+            error(
+                "\(path): tmpfs mount point must be absolute, found \"\(mount)\"",
+                at: node.items?[index].location ?? node.location)
         }
         return mounts
     }
@@ -181,8 +192,9 @@ extension DecodeContext {
     mutating func containerName(_ node: StackNode, _ path: String) -> String? {
         guard let name = string(node, path) else { return nil }
         if !Self.isValidContainerName(name) {
-            error("invalid container name \"\(name)\"", at: node.location,
-                  hint: "start with a letter or digit, then letters, digits, `_`, `.` or `-`")
+            error(
+                "invalid container name \"\(name)\"", at: node.location,
+                hint: "start with a letter or digit, then letters, digits, `_`, `.` or `-`")
         } else if name.count > 63 {
             error("container name \"\(name)\" is \(name.count) characters long; the limit is 63", at: node.location)
         }
@@ -199,12 +211,15 @@ extension DecodeContext {
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         let validLabels = labels.allSatisfy { label in
             guard let first = label.first, let last = label.last else { return false }
-            return first != "-" && last != "-" && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            return first != "-" && last != "-"
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         }
         if name.count > 63 {
             error("hostname \"\(name)\" is \(name.count) characters long; the limit is 63", at: node.location)
         } else if !validLabels {
-            error("invalid hostname \"\(name)\"", at: node.location, hint: "use letters, digits and `-`, in labels separated by `.`")
+            error(
+                "invalid hostname \"\(name)\"", at: node.location,
+                hint: "use letters, digits and `-`, in labels separated by `.`")
         }
         return name
     }
@@ -228,14 +243,18 @@ extension DecodeContext {
             sourceMap.record("\(path).\(index)", item.location)
             guard let text = string(item, "\(path).\(index)") else { continue }
             guard let separator = text.firstIndex(of: "=") ?? text.firstIndex(of: ":") else {
-                error("\(path): \"\(text)\" is not host:address", at: item.location, hint: "write it as `name:192.0.2.1` or `name=192.0.2.1`")
+                error(
+                    "\(path): \"\(text)\" is not host:address", at: item.location,
+                    hint: "write it as `name:192.0.2.1` or `name=192.0.2.1`")
                 continue
             }
             let host = String(text[..<separator])
             var address = String(text[text.index(after: separator)...])
             if address.hasPrefix("["), address.hasSuffix("]") { address = String(address.dropFirst().dropLast()) }
             if host.isEmpty || address.isEmpty {
-                error("\(path): \"\(text)\" is not host:address", at: item.location, hint: "write it as `name:192.0.2.1` or `name=192.0.2.1`")
+                error(
+                    "\(path): \"\(text)\" is not host:address", at: item.location,
+                    hint: "write it as `name:192.0.2.1` or `name=192.0.2.1`")
                 continue
             }
             result.append(ExtraHost(hostname: host, address: address))

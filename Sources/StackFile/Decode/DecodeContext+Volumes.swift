@@ -22,8 +22,9 @@ extension DecodeContext {
         let text = node.scalar!
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard (1...3).contains(parts.count), !parts.contains(where: \.isEmpty) else {
-            error("\(path): invalid volume \"\(text)\"", at: node.location,
-                  hint: "write SOURCE:TARGET[:ro|rw], a named volume NAME:TARGET, or an anonymous TARGET")
+            error(
+                "\(path): invalid volume \"\(text)\"", at: node.location,
+                hint: "write SOURCE:TARGET[:ro|rw], a named volume NAME:TARGET, or an anonymous TARGET")
             return nil
         }
         if parts.count == 1 {
@@ -40,14 +41,17 @@ extension DecodeContext {
                 case "rw": readOnly = false
                 case "z", "Z", "cached", "delegated", "consistent", "nocopy": continue
                 default:
-                    error("\(path): unknown volume option \"\(option)\" in \"\(text)\"", at: node.location, hint: "use ro or rw")
+                    error(
+                        "\(path): unknown volume option \"\(option)\" in \"\(text)\"", at: node.location,
+                        hint: "use ro or rw")
                     return nil
                 }
             }
         }
         if Self.isHostPath(source) {
             guard let hostPath = bindSource(source, path, node.location, createsHostPath: true) else { return nil }
-            return ServiceVolume(type: .bind, source: hostPath, target: target, readOnly: readOnly, createHostPath: true)
+            return ServiceVolume(
+                type: .bind, source: hostPath, target: target, readOnly: readOnly, createHostPath: true)
         }
         guard checkVolumeName(source, path, node.location) else { return nil }
         return ServiceVolume(type: .volume, source: source, target: target, readOnly: readOnly)
@@ -60,7 +64,9 @@ extension DecodeContext {
             return nil
         }
         guard let kind = ServiceVolume.Kind(rawValue: typeText) else {
-            error("\(path).type: unsupported volume type \"\(typeText)\"", at: typeNode.location, hint: "use bind, volume or tmpfs")
+            error(
+                "\(path).type: unsupported volume type \"\(typeText)\"", at: typeNode.location,
+                hint: "use bind, volume or tmpfs")
             return nil
         }
         guard let targetNode = node["target"], let target = string(targetNode, "\(path).target") else {
@@ -76,7 +82,8 @@ extension DecodeContext {
             case "source": sourceNode = entry.value
             case "read_only": volume.readOnly = bool(entry.value, keyPath) ?? false
             case "bind":
-                for option in self.entries(entry.value, keyPath, .bindOptions) ?? [] where option.key == "create_host_path" {
+                for option in self.entries(entry.value, keyPath, .bindOptions) ?? []
+                where option.key == "create_host_path" {
                     volume.createHostPath = bool(option.value, "\(keyPath).create_host_path") ?? false
                 }
             case "tmpfs":
@@ -94,7 +101,8 @@ extension DecodeContext {
                 error("\(path): a bind mount needs a `source` host path", at: node.location)
                 return nil
             }
-            guard let hostPath = bindSource(source, path, sourceNode.location, createsHostPath: volume.createHostPath) else { return nil }
+            guard let hostPath = bindSource(source, path, sourceNode.location, createsHostPath: volume.createHostPath)
+            else { return nil }
             volume.source = hostPath
         case .volume:
             if let source, let sourceNode, !source.isEmpty {
@@ -123,8 +131,11 @@ extension DecodeContext {
 
     private mutating func checkVolumeName(_ name: String, _ path: String, _ location: SourceLocation) -> Bool {
         guard Self.isValidContainerName(name) else {
-            error("\(path): invalid volume name \"\(name)\"", at: location,
-                  hint: "a named volume starts with a letter or digit; write ./\(name) for a directory beside the stack file")
+            error(
+                "\(path): invalid volume name \"\(name)\"", at: location,
+                hint:
+                    "a named volume starts with a letter or digit; write ./\(name) for a directory beside the stack file"
+            )
             return false
         }
         return true
@@ -134,17 +145,25 @@ extension DecodeContext {
     /// the project (its directory, the directory the user works in, or the repository holding it:
     /// a stack in `stacks/` may mount `../examples/site`); absolute paths are the user's explicit
     /// choice and are allowed. A missing source is a warning.
-    private mutating func bindSource(_ source: String, _ path: String, _ location: SourceLocation, createsHostPath: Bool) -> String? {
+    private mutating func bindSource(
+        _ source: String, _ path: String, _ location: SourceLocation, createsHostPath: Bool
+    ) -> String? {
         let resolved = PathResolution.absolute(source, base: projectDirectory, home: home)
         let isRelative = !source.hasPrefix("/") && !source.hasPrefix("~")
         if isRelative, !bindRoots.contains(where: { PathResolution.isInside(resolved, $0) }) {
-            error("\(path): bind source \"\(source)\" leads outside the project directory \(projectDirectory)", at: location,
-                  hint: "keep relative sources inside the project (or its repository), or write an absolute path if you mean it")
+            error(
+                "\(path): bind source \"\(source)\" leads outside the project directory \(projectDirectory)",
+                at: location,
+                hint:
+                    "keep relative sources inside the project (or its repository), or write an absolute path if you mean it"
+            )
             return nil
         }
         if !FileManager.default.fileExists(atPath: resolved) {
-            warning("\(path): bind source \(resolved) does not exist", at: location,
-                    hint: createsHostPath ? "it will be created as an empty directory" : "create it before starting the service")
+            warning(
+                "\(path): bind source \(resolved) does not exist", at: location,
+                hint: createsHostPath
+                    ? "it will be created as an empty directory" : "create it before starting the service")
         }
         return resolved
     }

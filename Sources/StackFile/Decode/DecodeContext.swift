@@ -26,7 +26,9 @@ struct DecodeContext {
     mutating func entries(_ node: StackNode, _ path: String, _ schema: KeySchema?) -> [StackNode.Entry]? {
         guard let entries = node.entries else {
             if !node.isNull {
-                error("\(path.isEmpty ? "a stack file" : path) must be a mapping, found \(node.kindName)", at: node.location)
+                error(
+                    "\(path.isEmpty ? "a stack file" : path) must be a mapping, found \(node.kindName)",
+                    at: node.location)
             }
             return node.isNull ? [] : nil
         }
@@ -34,7 +36,10 @@ struct DecodeContext {
         for entry in entries {
             let entryPath = path.isEmpty ? entry.key : "\(path).\(entry.key)"
             record(entryPath, entry)
-            guard let schema else { kept.append(entry); continue }
+            guard let schema else {
+                kept.append(entry)
+                continue
+            }
             if schema.supported.contains(entry.key) {
                 kept.append(entry)
             } else if entry.key.hasPrefix("x-") && schema.allowsExtensions {
@@ -48,8 +53,10 @@ struct DecodeContext {
             } else {
                 let suggestion = EditDistance.suggestion(for: entry.key, among: schema.all)
                 let where_ = path.isEmpty ? "at the top level" : "in \(path)"
-                error("unknown key `\(entry.key)` \(where_)", at: entry.keyLocation,
-                      hint: suggestion.map { "did you mean `\($0)`?" } ?? "see the compose specification for the keys allowed here")
+                error(
+                    "unknown key `\(entry.key)` \(where_)", at: entry.keyLocation,
+                    hint: suggestion.map { "did you mean `\($0)`?" }
+                        ?? "see the compose specification for the keys allowed here")
             }
         }
         return kept
@@ -76,7 +83,9 @@ struct DecodeContext {
             return nil
         }
         if let range, !range.contains(value) {
-            error("\(path) must be between \(range.lowerBound) and \(range.upperBound), found \(value)", at: node.location)
+            error(
+                "\(path) must be between \(range.lowerBound) and \(range.upperBound), found \(value)", at: node.location
+            )
             return nil
         }
         return value
@@ -105,7 +114,9 @@ struct DecodeContext {
     mutating func duration(_ node: StackNode, _ path: String) -> TimeSpan? {
         guard let text = string(node, path) else { return nil }
         guard let span = TimeSpan(parsing: text), span.nanoseconds >= 0 else {
-            error("\(path): invalid duration \"\(text)\"", at: node.location, hint: "use units like 30s, 1m30s, 500ms, 2h")
+            error(
+                "\(path): invalid duration \"\(text)\"", at: node.location, hint: "use units like 30s, 1m30s, 500ms, 2h"
+            )
             return nil
         }
         return span
@@ -114,7 +125,9 @@ struct DecodeContext {
     mutating func byteSize(_ node: StackNode, _ path: String) -> Int64? {
         guard let text = string(node, path) else { return nil }
         guard let bytes = ByteSize.parse(text) else {
-            error("\(path): invalid byte size \"\(text)\"", at: node.location, hint: "use a number with an optional unit b, k, m or g, like 64m or 1g")
+            error(
+                "\(path): invalid byte size \"\(text)\"", at: node.location,
+                hint: "use a number with an optional unit b, k, m or g, like 64m or 1g")
             return nil
         }
         return bytes
@@ -141,7 +154,9 @@ struct DecodeContext {
     }
 
     /// A mapping or a `KEY=VALUE` list. Keys without a value map to `nil`.
-    mutating func keyValues(_ node: StackNode, _ path: String) -> [(key: String, value: String?, location: SourceLocation)]? {
+    mutating func keyValues(_ node: StackNode, _ path: String) -> [(
+        key: String, value: String?, location: SourceLocation
+    )]? {
         let mapped = StackMerger.keyValueListAsMapping(node)
         guard let entries = mapped.entries else {
             if node.isNull { return [] }

@@ -43,34 +43,42 @@ struct KeySchema: Sendable {
         ],
         allowsExtensions: true)
 
-    static let port = KeySchema(supported: ["target", "published", "host_ip", "protocol", "mode"], unsupported: ["name", "app_protocol"],
-                                allowsExtensions: true)
+    static let port = KeySchema(
+        supported: ["target", "published", "host_ip", "protocol", "mode"], unsupported: ["name", "app_protocol"],
+        allowsExtensions: true)
     static let serviceVolume = KeySchema(
         supported: ["type", "source", "target", "read_only", "bind", "tmpfs", "volume"],
         unsupported: ["consistency", "image"], allowsExtensions: true)
-    static let bindOptions = KeySchema(supported: ["create_host_path"], unsupported: ["propagation", "selinux", "recursive"])
+    static let bindOptions = KeySchema(
+        supported: ["create_host_path"], unsupported: ["propagation", "selinux", "recursive"])
     static let volumeOptions = KeySchema(supported: [], unsupported: ["nocopy", "subpath", "labels"])
     static let tmpfsOptions = KeySchema(supported: ["size"], unsupported: ["mode"])
     static let serviceNetwork = KeySchema(
         supported: ["aliases", "ipv4_address"],
-        unsupported: ["ipv6_address", "link_local_ips", "mac_address", "driver_opts", "priority", "gw_priority", "interface_name"],
+        unsupported: [
+            "ipv6_address", "link_local_ips", "mac_address", "driver_opts", "priority", "gw_priority", "interface_name",
+        ],
         allowsExtensions: true)
     static let dependency = KeySchema(supported: ["condition", "required", "restart"], allowsExtensions: true)
     static let envFile = KeySchema(supported: ["path", "required"], unsupported: ["format"])
     static let healthcheck = KeySchema(
-        supported: ["test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"], allowsExtensions: true)
+        supported: ["test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"],
+        allowsExtensions: true)
     static let deploy = KeySchema(
         supported: ["replicas", "resources", "restart_policy", "update_config", "rollback_config"],
         unsupported: ["mode", "endpoint_mode", "labels", "placement"], allowsExtensions: true)
     static let resources = KeySchema(supported: ["limits"], unsupported: ["reservations"], allowsExtensions: true)
     static let limits = KeySchema(supported: ["cpus", "memory", "pids"], unsupported: ["devices"])
-    static let restartPolicy = KeySchema(supported: ["condition", "delay", "max_attempts", "window"], allowsExtensions: true)
+    static let restartPolicy = KeySchema(
+        supported: ["condition", "delay", "max_attempts", "window"], allowsExtensions: true)
     static let updateConfig = KeySchema(
-        supported: ["parallelism", "delay", "failure_action", "monitor", "max_failure_ratio", "order"], allowsExtensions: true)
+        supported: ["parallelism", "delay", "failure_action", "monitor", "max_failure_ratio", "order"],
+        allowsExtensions: true)
     static let network = KeySchema(
         supported: ["driver", "internal", "external", "name", "ipam", "labels"],
         unsupported: ["driver_opts", "attachable", "enable_ipv6", "enable_ipv4"], allowsExtensions: true)
     static let ipam = KeySchema(supported: ["config"], unsupported: ["driver", "options"], allowsExtensions: true)
     static let ipamConfig = KeySchema(supported: ["subnet", "gateway"], unsupported: ["ip_range", "aux_addresses"])
-    static let volume = KeySchema(supported: ["external", "name", "labels", "driver"], unsupported: ["driver_opts"], allowsExtensions: true)
+    static let volume = KeySchema(
+        supported: ["external", "name", "labels", "driver"], unsupported: ["driver_opts"], allowsExtensions: true)
 }

@@ -7,7 +7,9 @@ enum DotEnvParser {
     /// The variables of `text` in file order; later lines win.
     /// - Parameter environment: variables interpolation may use besides the ones defined above
     ///   (they win over the file's, as the process environment wins in Compose).
-    static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(StackFileError) -> [(key: String, value: String)] {
+    static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(StackFileError) -> [(
+        key: String, value: String
+    )] {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasSuffix("\r") ? line.dropLast() : line
         }
@@ -38,8 +40,10 @@ enum DotEnvParser {
             }
             let key = String(line[..<equals]).trimmingWhitespace()
             guard isValidKey(key) else {
-                errors.append(.error("invalid variable name \"\(key)\" in env file", at: here,
-                                     hint: "names use letters, digits, `_`, `.` and `-`, and do not start with a digit"))
+                errors.append(
+                    .error(
+                        "invalid variable name \"\(key)\" in env file", at: here,
+                        hint: "names use letters, digits, `_`, `.` and `-`, and do not start with a digit"))
                 continue
             }
             var raw = line[line.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
@@ -55,20 +59,26 @@ enum DotEnvParser {
                         closing = closingQuote(quote, in: body)
                     }
                     guard let closing else {
-                        errors.append(.error("unterminated \(quote == "'" ? "single" : "double")-quoted value for \(key)", at: here,
-                                             hint: "close the value with \(quote)"))
+                        errors.append(
+                            .error(
+                                "unterminated \(quote == "'" ? "single" : "double")-quoted value for \(key)", at: here,
+                                hint: "close the value with \(quote)"))
                         continue
                     }
                     let trailing = String(body[body.index(after: closing)...]).trimmingWhitespace()
                     if !trailing.isEmpty && !trailing.hasPrefix("#") {
-                        errors.append(.error("unexpected text after the quoted value of \(key): \"\(trailing)\"", at: here))
+                        errors.append(
+                            .error("unexpected text after the quoted value of \(key): \"\(trailing)\"", at: here))
                         continue
                     }
                     let inner = String(body[..<closing])
-                    value = quote == "'" ? inner : try interpolate(unescape(inner), defined: defined, environment: environment)
+                    value =
+                        quote == "'"
+                        ? inner : try interpolate(unescape(inner), defined: defined, environment: environment)
                 } else {
                     if let comment = commentStart(in: raw) { raw = raw[..<comment] }
-                    value = try interpolate(String(raw).trimmingWhitespace(), defined: defined, environment: environment)
+                    value = try interpolate(
+                        String(raw).trimmingWhitespace(), defined: defined, environment: environment)
                 }
             } catch {
                 errors.append(.error(error.message, at: here, hint: error.hint))
@@ -82,7 +92,9 @@ enum DotEnvParser {
     }
 
     /// `parse` folded into a dictionary (later lines win).
-    static func variables(_ text: String, file: String, environment: [String: String] = [:]) throws(StackFileError) -> [String: String] {
+    static func variables(_ text: String, file: String, environment: [String: String] = [:]) throws(StackFileError)
+        -> [String: String]
+    {
         var variables: [String: String] = [:]
         for (key, value) in try parse(text, file: file, environment: environment) { variables[key] = value }
         return variables
@@ -131,7 +143,9 @@ enum DotEnvParser {
                 case "\\": output.append("\\")
                 case "\"": output.append("\"")
                 case "$": output.append("$$")
-                default: output.append("\\"); output.append(character)
+                default:
+                    output.append("\\")
+                    output.append(character)
                 }
                 escaping = false
             } else if character == "\\" {
@@ -144,7 +158,9 @@ enum DotEnvParser {
         return output
     }
 
-    private static func interpolate(_ text: String, defined: [String: String], environment: [String: String]) throws(Interpolator.Failure) -> String {
+    private static func interpolate(_ text: String, defined: [String: String], environment: [String: String])
+        throws(Interpolator.Failure) -> String
+    {
         var unset: [String] = []
         return try Interpolator(variables: defined.merging(environment) { _, fromEnvironment in fromEnvironment })
             .expand(text, unset: &unset)

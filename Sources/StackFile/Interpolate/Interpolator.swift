@@ -13,10 +13,6 @@ struct Interpolator: Sendable {
 
     let variables: [String: String]
 
-    init(variables: [String: String]) {
-        self.variables = variables
-    }
-
     /// Expands `text`; names of variables used without a default while unset go to `unset`.
     func expand(_ text: String, unset: inout [String]) throws(Failure) -> String {
         guard text.contains("$") else { return text }
@@ -35,7 +31,9 @@ struct Interpolator: Sendable {
             }
             let next = text.index(after: index)
             guard next < text.endIndex else {
-                throw Failure(message: "invalid interpolation: `$` at the end of \"\(text)\"", hint: "write `$$` for a literal dollar sign", isRequiredVariable: false)
+                throw Failure(
+                    message: "invalid interpolation: `$` at the end of \"\(text)\"",
+                    hint: "write `$$` for a literal dollar sign", isRequiredVariable: false)
             }
             switch text[next] {
             case "$":
@@ -44,7 +42,9 @@ struct Interpolator: Sendable {
             case "{":
                 let bodyStart = text.index(after: next)
                 guard let close = closingBrace(in: text, from: bodyStart) else {
-                    throw Failure(message: "invalid interpolation: unterminated `${` in \"\(text)\"", hint: "close it with `}`", isRequiredVariable: false)
+                    throw Failure(
+                        message: "invalid interpolation: unterminated `${` in \"\(text)\"", hint: "close it with `}`",
+                        isRequiredVariable: false)
                 }
                 output += try expandBraced(text[bodyStart..<close], unset: &unset)
                 index = text.index(after: close)
@@ -59,8 +59,10 @@ struct Interpolator: Sendable {
                 }
                 index = end
             default:
-                throw Failure(message: "invalid interpolation: `$\(text[next])` in \"\(text)\"",
-                              hint: "variable names start with a letter or `_`; write `$$` for a literal dollar sign", isRequiredVariable: false)
+                throw Failure(
+                    message: "invalid interpolation: `$\(text[next])` in \"\(text)\"",
+                    hint: "variable names start with a letter or `_`; write `$$` for a literal dollar sign",
+                    isRequiredVariable: false)
             }
         }
         return output
@@ -96,8 +98,10 @@ struct Interpolator: Sendable {
         let nameEnd = body.firstIndex { !Self.isNameCharacter($0) } ?? body.endIndex
         let name = String(body[..<nameEnd])
         guard let first = name.first, Self.isNameStart(first) else {
-            throw Failure(message: "invalid interpolation: `${\(body)}` does not start with a variable name",
-                          hint: "variable names start with a letter or `_` and contain letters, digits and `_`", isRequiredVariable: false)
+            throw Failure(
+                message: "invalid interpolation: `${\(body)}` does not start with a variable name",
+                hint: "variable names start with a letter or `_` and contain letters, digits and `_`",
+                isRequiredVariable: false)
         }
         let rest = body[nameEnd...]
         let value = variables[name]
@@ -107,7 +111,9 @@ struct Interpolator: Sendable {
         }
         let isSet = value != nil
         let isNonEmpty = !(value ?? "").isEmpty
-        for (op, requiresNonEmpty) in [(":-", true), ("-", false), (":?", true), ("?", false), (":+", true), ("+", false)] {
+        for (op, requiresNonEmpty) in [
+            (":-", true), ("-", false), (":?", true), ("?", false), (":+", true), ("+", false),
+        ] {
             guard rest.hasPrefix(op) else { continue }
             let argument = rest.dropFirst(op.count)
             let present = requiresNonEmpty ? isNonEmpty : isSet
@@ -120,12 +126,15 @@ struct Interpolator: Sendable {
                 if present { return value! }
                 let detail = try expand(argument, unset: &unset)
                 let state = requiresNonEmpty && isSet ? "empty" : "not set"
-                throw Failure(message: detail.isEmpty ? "required variable \(name) is \(state)" : "required variable \(name) is \(state): \(detail)",
-                              hint: "set \(name) in the environment, in .env or with --env-file", isRequiredVariable: true)
+                throw Failure(
+                    message: detail.isEmpty
+                        ? "required variable \(name) is \(state)" : "required variable \(name) is \(state): \(detail)",
+                    hint: "set \(name) in the environment, in .env or with --env-file", isRequiredVariable: true)
             }
         }
-        throw Failure(message: "invalid interpolation: unsupported operator in `${\(body)}`",
-                      hint: "use one of :- - :? ? :+ +", isRequiredVariable: false)
+        throw Failure(
+            message: "invalid interpolation: unsupported operator in `${\(body)}`",
+            hint: "use one of :- - :? ? :+ +", isRequiredVariable: false)
     }
 
     static func isNameStart(_ character: Character) -> Bool {

@@ -1,6 +1,8 @@
 /// Interpolates every scalar value of one file's tree (keys are left as written, as Compose does).
 enum StackInterpolation {
-    static func apply(to tree: StackNode, variables: [String: String], unsetReported: inout Set<String>) -> (tree: StackNode, diagnostics: [Diagnostic]) {
+    static func apply(to tree: StackNode, variables: [String: String], unsetReported: inout Set<String>) -> (
+        tree: StackNode, diagnostics: [Diagnostic]
+    ) {
         let interpolator = Interpolator(variables: variables)
         var diagnostics: [Diagnostic] = []
         var reported = unsetReported
@@ -10,8 +12,10 @@ enum StackInterpolation {
                 let expanded = try interpolator.expand(text, unset: &unset)
                 for name in unset where !reported.contains(name) {
                     reported.insert(name)
-                    diagnostics.append(.warning("variable \(name) is not set, using an empty string", at: location,
-                                                hint: "set it in the environment or .env, or give a default with ${\(name):-default}"))
+                    diagnostics.append(
+                        .warning(
+                            "variable \(name) is not set, using an empty string", at: location,
+                            hint: "set it in the environment or .env, or give a default with ${\(name):-default}"))
                 }
                 return expanded
             } catch {

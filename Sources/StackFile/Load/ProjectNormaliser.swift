@@ -14,13 +14,17 @@ enum ProjectNormaliser {
             }
             project.volumes[key] = volume
         }
-        if project.networks["default"] == nil, project.services.values.contains(where: { $0.networks["default"] != nil }) {
+        if project.networks["default"] == nil,
+            project.services.values.contains(where: { $0.networks["default"] != nil })
+        {
             project.networks["default"] = Network(key: "default", name: "\(project.name)_default")
         }
         for (name, var service) in project.services {
             // Joining another service's network namespace needs that service's container first,
             // and a new one whenever it is replaced.
-            if case .service(let owner)? = service.networkMode, owner != name, service.dependsOn[owner] == nil, project.services[owner] != nil {
+            if case .service(let owner)? = service.networkMode, owner != name, service.dependsOn[owner] == nil,
+                project.services[owner] != nil
+            {
                 service.dependsOn[owner] = Dependency(condition: .serviceStarted, required: true, restart: true)
             }
             project.services[name] = service

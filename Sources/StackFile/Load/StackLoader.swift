@@ -5,7 +5,8 @@ import Foundation
 /// normalises it and validates it, reporting every error at once.
 public enum StackLoader {
     public static func load(_ options: LoadOptions) throws(StackFileError) -> LoadResult {
-        let workingDirectory = PathResolution.absolute(options.workingDirectory, base: "/", home: options.environment["HOME"])
+        let workingDirectory = PathResolution.absolute(
+            options.workingDirectory, base: "/", home: options.environment["HOME"])
         let explicitProjectDirectory = options.projectDirectory.map {
             PathResolution.absolute($0, base: workingDirectory, home: options.environment["HOME"])
         }
@@ -23,11 +24,15 @@ public enum StackLoader {
             do {
                 text = try String(contentsOfFile: file.absolutePath, encoding: .utf8)
             } catch {
-                throw StackFileError(code: .unreadable, "cannot read \(file.displayPath)", hint: "check that it is a readable UTF-8 file")
+                throw StackFileError(
+                    code: .unreadable, "cannot read \(file.displayPath)", hint: "check that it is a readable UTF-8 file"
+                )
             }
             guard let tree = try YAMLReader.read(text, file: file.displayPath) else {
-                diagnostics.append(.error("\(file.displayPath) is empty", at: SourceLocation(file: file.displayPath, line: 1, column: 1),
-                                          hint: "a stack file declares at least `services:`"))
+                diagnostics.append(
+                    .error(
+                        "\(file.displayPath) is empty", at: SourceLocation(file: file.displayPath, line: 1, column: 1),
+                        hint: "a stack file declares at least `services:`"))
                 continue
             }
             let interpolated = StackInterpolation.apply(to: tree, variables: variables, unsetReported: &unsetReported)
@@ -44,20 +49,27 @@ public enum StackLoader {
 
         var context = DecodeContext(
             environment: variables, projectDirectory: projectDirectory,
-            bindRoots: [projectDirectory, workingDirectory] + (repositoryRoot(containing: projectDirectory).map { [$0] } ?? []),
+            bindRoots: [projectDirectory, workingDirectory]
+                + (repositoryRoot(containing: projectDirectory).map { [$0] } ?? []),
             home: options.environment["HOME"])
         let decoded = context.project(merged)
         diagnostics += context.diagnostics
 
         var nameDiagnostics: [Diagnostic] = []
-        let name = projectName(options.projectName ?? variables["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }, decoded: decoded, projectDirectory: projectDirectory, diagnostics: &nameDiagnostics)
+        let name = projectName(
+            options.projectName ?? variables["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 },
+            decoded: decoded, projectDirectory: projectDirectory, diagnostics: &nameDiagnostics)
         diagnostics += nameDiagnostics
-        let profiles = Set(options.profiles + (variables["COMPOSE_PROFILES"] ?? "").split(separator: ",").map {
-            String($0).trimmingWhitespace()
-        })
+        let profiles = Set(
+            options.profiles
+                + (variables["COMPOSE_PROFILES"] ?? "").split(separator: ",").map {
+                    String($0).trimmingWhitespace()
+                })
         var project = Project(
             name: name, workingDirectory: projectDirectory, files: files.map(\.absolutePath),
-            services: decoded.services.filter { $0.value.profiles.isEmpty || profiles.contains("*") || !profiles.isDisjoint(with: $0.value.profiles) }, networks: decoded.networks, volumes: decoded.volumes, sourceMap: context.sourceMap)
+            services: decoded.services.filter {
+                $0.value.profiles.isEmpty || profiles.contains("*") || !profiles.isDisjoint(with: $0.value.profiles)
+            }, networks: decoded.networks, volumes: decoded.volumes, sourceMap: context.sourceMap)
         ProjectNormaliser.normalise(&project)
         diagnostics += ProjectValidator.validate(project)
 
@@ -75,16 +87,22 @@ public enum StackLoader {
         return String(kept.drop { $0 == "_" || $0 == "-" })
     }
 
-    private static func projectName(_ flag: String?, decoded: DecodedProject, projectDirectory: String,
-                                    diagnostics: inout [Diagnostic]) -> String {
+    private static func projectName(
+        _ flag: String?, decoded: DecodedProject, projectDirectory: String,
+        diagnostics: inout [Diagnostic]
+    ) -> String {
         let (raw, location, origin): (String, SourceLocation?, String) =
-            if let flag { (flag, nil, "-p") } else if let name = decoded.name, !name.isEmpty { (name, decoded.nameLocation, "name:") } else {
+            if let flag { (flag, nil, "-p") } else if let name = decoded.name, !name.isEmpty {
+                (name, decoded.nameLocation, "name:")
+            } else {
                 (PathResolution.baseName(projectDirectory), nil, "the project directory's name")
             }
         let name = normaliseProjectName(raw)
         if name.isEmpty {
-            diagnostics.append(.error("project name \"\(raw)\" (from \(origin)) has no letters or digits", at: location,
-                                      hint: "set one with -p or a top-level `name:`"))
+            diagnostics.append(
+                .error(
+                    "project name \"\(raw)\" (from \(origin)) has no letters or digits", at: location,
+                    hint: "set one with -p or a top-level `name:`"))
             return "project"
         }
         return name
@@ -92,7 +110,9 @@ public enum StackLoader {
 
     /// Interpolation variables: the `--env-file` files (or `.env` in the project directory),
     /// under the process environment, which wins as in Compose.
-    private static func variables(_ options: LoadOptions, workingDirectory: String, projectDirectory: String) throws(StackFileError) -> [String: String] {
+    private static func variables(_ options: LoadOptions, workingDirectory: String, projectDirectory: String)
+        throws(StackFileError) -> [String: String]
+    {
         var variables: [String: String] = [:]
         if options.envFiles.isEmpty {
             let path = projectDirectory + "/.env"
@@ -103,9 +123,11 @@ public enum StackLoader {
             for file in options.envFiles {
                 let path = PathResolution.absolute(file, base: workingDirectory, home: options.environment["HOME"])
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw StackFileError(code: .notFound, "env file \(file) not found", hint: "check the --env-file path")
+                    throw StackFileError(
+                        code: .notFound, "env file \(file) not found", hint: "check the --env-file path")
                 }
-                let fileVariables = try DotEnvParser.variables(text, file: file, environment: options.environment.merging(variables) { a, _ in a })
+                let fileVariables = try DotEnvParser.variables(
+                    text, file: file, environment: options.environment.merging(variables) { a, _ in a })
                 variables.merge(fileVariables) { _, later in later }
             }
         }
@@ -127,8 +149,14 @@ public enum StackLoader {
     private static func sorted(_ diagnostics: [Diagnostic], files: [StackFileDiscovery.File]) -> [Diagnostic] {
         let order = Dictionary(files.enumerated().map { ($1.displayPath, $0) }) { first, _ in first }
         return diagnostics.enumerated().sorted { a, b in
-            let ka = (a.element.location.map { order[$0.file] ?? files.count } ?? Int.max, a.element.location?.line ?? 0, a.element.location?.column ?? 0, a.offset)
-            let kb = (b.element.location.map { order[$0.file] ?? files.count } ?? Int.max, b.element.location?.line ?? 0, b.element.location?.column ?? 0, b.offset)
+            let ka = (
+                a.element.location.map { order[$0.file] ?? files.count } ?? Int.max, a.element.location?.line ?? 0,
+                a.element.location?.column ?? 0, a.offset
+            )
+            let kb = (
+                b.element.location.map { order[$0.file] ?? files.count } ?? Int.max, b.element.location?.line ?? 0,
+                b.element.location?.column ?? 0, b.offset
+            )
             return ka < kb
         }.map(\.element)
     }

@@ -30,7 +30,9 @@ enum StackMerger {
             if isServiceKey(path, "volumes") {
                 var items = baseItems
                 for item in overrideItems {
-                    if let target = mountTarget(item), let index = items.firstIndex(where: { mountTarget($0) == target }) {
+                    if let target = mountTarget(item),
+                        let index = items.firstIndex(where: { mountTarget($0) == target })
+                    {
                         items[index] = item
                     } else {
                         items.append(item)
@@ -73,7 +75,8 @@ enum StackMerger {
         case (.sequence(let xs), .sequence(let ys)):
             return xs.count == ys.count && zip(xs, ys).allSatisfy { sameContent($0, $1) }
         case (.mapping(let xs), .mapping(let ys)):
-            return xs.count == ys.count && xs.allSatisfy { x in ys.contains { $0.key == x.key && sameContent($0.value, x.value) } }
+            return xs.count == ys.count
+                && xs.allSatisfy { x in ys.contains { $0.key == x.key && sameContent($0.value, x.value) } }
         default: return false
         }
     }
@@ -82,7 +85,8 @@ enum StackMerger {
     /// as mappings, so that files written in different syntaxes merge by key.
     static func canonicalShapes(_ tree: StackNode) -> StackNode {
         guard var entries = tree.entries, let servicesIndex = entries.firstIndex(where: { $0.key == "services" }),
-              var services = entries[servicesIndex].value.entries else { return tree }
+            var services = entries[servicesIndex].value.entries
+        else { return tree }
         for serviceIndex in services.indices {
             guard var fields = services[serviceIndex].value.entries else { continue }
             for fieldIndex in fields.indices {
@@ -113,8 +117,9 @@ enum StackMerger {
         let entries = items.map { item -> StackNode.Entry in
             let text = item.scalar!
             if let equals = text.firstIndex(of: "=") {
-                return StackNode.Entry(key: String(text[..<equals]), keyLocation: item.location,
-                                       value: StackNode(.scalar(String(text[text.index(after: equals)...])), at: item.location))
+                return StackNode.Entry(
+                    key: String(text[..<equals]), keyLocation: item.location,
+                    value: StackNode(.scalar(String(text[text.index(after: equals)...])), at: item.location))
             }
             return StackNode.Entry(key: text, keyLocation: item.location, value: StackNode(.null, at: item.location))
         }
@@ -124,8 +129,10 @@ enum StackMerger {
     /// `[db, cache]` → `{db: null, cache: null}`.
     static func nameListAsMapping(_ node: StackNode) -> StackNode {
         guard let items = node.items, items.allSatisfy({ $0.scalar != nil }) else { return node }
-        return StackNode(.mapping(items.map {
-            StackNode.Entry(key: $0.scalar!, keyLocation: $0.location, value: StackNode(.null, at: $0.location))
-        }), at: node.location)
+        return StackNode(
+            .mapping(
+                items.map {
+                    StackNode.Entry(key: $0.scalar!, keyLocation: $0.location, value: StackNode(.null, at: $0.location))
+                }), at: node.location)
     }
 }

@@ -277,7 +277,9 @@ public struct DeployRestartPolicy: Sendable, Equatable {
     public var maxAttempts: Int?
     public var window: TimeSpan?
 
-    public init(condition: Condition = .any, delay: TimeSpan = .seconds(5), maxAttempts: Int? = nil, window: TimeSpan? = nil) {
+    public init(
+        condition: Condition = .any, delay: TimeSpan = .seconds(5), maxAttempts: Int? = nil, window: TimeSpan? = nil
+    ) {
         self.condition = condition
         self.delay = delay
         self.maxAttempts = maxAttempts

@@ -48,9 +48,15 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
         }
         var out = ""
         let hours = n / 3_600_000_000_000
-        if hours > 0 { out += "\(hours)h"; n -= hours * 3_600_000_000_000 }
+        if hours > 0 {
+            out += "\(hours)h"
+            n -= hours * 3_600_000_000_000
+        }
         let minutes = n / 60_000_000_000
-        if minutes > 0 { out += "\(minutes)m"; n -= minutes * 60_000_000_000 }
+        if minutes > 0 {
+            out += "\(minutes)m"
+            n -= minutes * 60_000_000_000
+        }
         let seconds = n / 1_000_000_000
         if seconds > 0 || out.isEmpty { out += "\(seconds)s" }
         return out

@@ -70,7 +70,10 @@ struct StackNode: Sendable, Equatable {
         case .scalar(let text): return StackNode(.scalar(transform(text, location)), at: location)
         case .mapping(let entries):
             return StackNode(
-                .mapping(entries.map { Entry(key: $0.key, keyLocation: $0.keyLocation, value: $0.value.mapScalars(transform)) }),
+                .mapping(
+                    entries.map {
+                        Entry(key: $0.key, keyLocation: $0.keyLocation, value: $0.value.mapScalars(transform))
+                    }),
                 at: location)
         case .sequence(let items):
             return StackNode(.sequence(items.map { $0.mapScalars(transform) }), at: location)

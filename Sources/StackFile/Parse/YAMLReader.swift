@@ -44,7 +44,10 @@ enum YAMLReader {
             var merged: [StackNode.Entry] = []
             for (keyNode, valueNode) in mapping {
                 guard case .scalar(let keyScalar) = keyNode else {
-                    diagnostics.append(.error("mapping keys must be strings, found \(describe(keyNode))", at: location(of: keyNode, file: file)))
+                    diagnostics.append(
+                        .error(
+                            "mapping keys must be strings, found \(describe(keyNode))",
+                            at: location(of: keyNode, file: file)))
                     continue
                 }
                 let value = convert(valueNode, file: file, diagnostics: &diagnostics)
@@ -52,7 +55,9 @@ enum YAMLReader {
                     merged += mergeSources(value, diagnostics: &diagnostics)
                     continue
                 }
-                explicit.append(StackNode.Entry(key: keyScalar.string, keyLocation: location(of: keyNode, file: file), value: value))
+                explicit.append(
+                    StackNode.Entry(key: keyScalar.string, keyLocation: location(of: keyNode, file: file), value: value)
+                )
             }
             // YAML merge keys: explicit keys win, then the first merged mapping that has the key.
             var seen = Set(explicit.map(\.key))
@@ -72,15 +77,18 @@ enum YAMLReader {
             var entries: [StackNode.Entry] = []
             for item in items {
                 guard let itemEntries = item.entries else {
-                    diagnostics.append(.error("a `<<` merge list may only hold mappings, found \(item.kindName)", at: item.location))
+                    diagnostics.append(
+                        .error("a `<<` merge list may only hold mappings, found \(item.kindName)", at: item.location))
                     continue
                 }
                 entries += itemEntries
             }
             return entries
         default:
-            diagnostics.append(.error("`<<` merges a mapping or a list of mappings, found \(value.kindName)", at: value.location,
-                                      hint: "write `<<: *anchor` where the anchor names a mapping"))
+            diagnostics.append(
+                .error(
+                    "`<<` merges a mapping or a list of mappings, found \(value.kindName)", at: value.location,
+                    hint: "write `<<: *anchor` where the anchor names a mapping"))
             return []
         }
     }
@@ -104,13 +112,17 @@ enum YAMLReader {
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             // libyaml phrases some problems as the second half of a sentence ("but found …").
-            let message = context.map { problem.hasPrefix("but ") ? "\($0.text), \(problem)" : "\(problem) \($0.text)" } ?? problem
+            let message =
+                context.map { problem.hasPrefix("but ") ? "\($0.text), \(problem)" : "\(problem) \($0.text)" }
+                ?? problem
             return .error("YAML syntax: \(message)", at: at(mark))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let repeated = duplicates.first.flatMap { repeatedKey($0, after: context.mark, in: text) }
-            let location = repeated.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? at(context.mark)
-            return .error("duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) in mapping", at: location,
-                          hint: "each key may appear once per mapping")
+            let location =
+                repeated.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? at(context.mark)
+            return .error(
+                "duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) in mapping", at: location,
+                hint: "each key may appear once per mapping")
         default:
             return .error("YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
@@ -126,7 +138,8 @@ enum YAMLReader {
             let indent = line.prefix { $0 == " " }.count
             guard indent + 1 <= mark.column else { return nil }
             if indent + 1 == mark.column, line.dropFirst(indent).hasPrefix(key),
-               line.dropFirst(indent + key.count).drop(while: { $0 == " " }).hasPrefix(":") {
+                line.dropFirst(indent + key.count).drop(while: { $0 == " " }).hasPrefix(":")
+            {
                 return (index + 1, mark.column)
             }
         }

@@ -5,7 +5,8 @@ enum IPv4 {
         guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isNumber), let octet = UInt32(part), octet <= 255 else { return nil }
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isNumber), let octet = UInt32(part), octet <= 255
+            else { return nil }
             value = value << 8 | octet
         }
         return value
@@ -14,7 +15,9 @@ enum IPv4 {
     /// `a.b.c.d/n` as (network address, prefix length).
     static func parseSubnet(_ text: String) -> (address: UInt32, prefix: Int)? {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let address = parse(String(parts[0])), let prefix = Int(parts[1]), (0...32).contains(prefix) else { return nil }
+        guard parts.count == 2, let address = parse(String(parts[0])), let prefix = Int(parts[1]),
+            (0...32).contains(prefix)
+        else { return nil }
         return (address, prefix)
     }
 

@@ -15,12 +15,19 @@ enum ShellWords {
         while let character = iterator.next() {
             switch character {
             case " ", "\t", "\n", "\r":
-                if inWord { words.append(current); current = ""; inWord = false }
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
             case "'":
                 inWord = true
                 var closed = false
                 while let next = iterator.next() {
-                    if next == "'" { closed = true; break }
+                    if next == "'" {
+                        closed = true
+                        break
+                    }
                     current.append(next)
                 }
                 if !closed { throw Failure(message: "unterminated single quote") }
@@ -28,7 +35,10 @@ enum ShellWords {
                 inWord = true
                 var closed = false
                 while let next = iterator.next() {
-                    if next == "\"" { closed = true; break }
+                    if next == "\"" {
+                        closed = true
+                        break
+                    }
                     if next == "\\" {
                         guard let escaped = iterator.next() else { break }
                         if !["\"", "\\", "$", "`", "\n"].contains(escaped) { current.append("\\") }

@@ -77,9 +77,13 @@ enum OutputValue: Equatable {
         let safeCharacters = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./@+=".contains($0)) }
         let startsSafely = text.first.map { $0.isLetter || $0.isNumber || $0 == "/" || $0 == "_" || $0 == "." } ?? false
         // Anything YAML 1.1 could read as a number (`8080`, `1e3`, `22:22`, `0x1f`, `1_000`), or a leading sign.
-        let looksNumeric = text.first.map { $0 == "-" || $0 == "+" } ?? false
-            || (text.first.map { $0.isNumber || $0 == "." } ?? false && text.allSatisfy { "0123456789_.:eExXoObBabcdefABCDEF+-".contains($0) })
-        if safeCharacters, startsSafely, !looksNumeric, !reserved.contains(text.lowercased()), !text.hasPrefix(".") || text.count > 1 {
+        let looksNumeric =
+            text.first.map { $0 == "-" || $0 == "+" } ?? false
+            || (text.first.map { $0.isNumber || $0 == "." } ?? false
+                && text.allSatisfy { "0123456789_.:eExXoObBabcdefABCDEF+-".contains($0) })
+        if safeCharacters, startsSafely, !looksNumeric, !reserved.contains(text.lowercased()),
+            !text.hasPrefix(".") || text.count > 1
+        {
             return text
         }
         return jsonString(text)
@@ -98,10 +102,14 @@ enum OutputValue: Equatable {
         case .string(let value): return Self.jsonString(value)
         case .list(let items):
             if items.isEmpty { return "[]" }
-            return "[\n" + items.map { innerPad + $0.json(indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad + "]"
+            return "[\n" + items.map { innerPad + $0.json(indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad
+                + "]"
         case .mapping(let entries):
             if entries.isEmpty { return "{}" }
-            return "{\n" + entries.keys.sorted().map { innerPad + Self.jsonString($0) + ": " + entries[$0]!.json(indent: indent + 1) }
+            return "{\n"
+                + entries.keys.sorted().map {
+                    innerPad + Self.jsonString($0) + ": " + entries[$0]!.json(indent: indent + 1)
+                }
                 .joined(separator: ",\n") + "\n" + pad + "}"
         }
     }

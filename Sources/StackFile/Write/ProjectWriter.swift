@@ -20,7 +20,9 @@ public enum ProjectWriter {
     }
 
     private static func strings(_ values: [String]) -> OutputValue { .list(values.map(OutputValue.string)) }
-    private static func stringMap(_ values: [String: String]) -> OutputValue { .mapping(values.mapValues(OutputValue.string)) }
+    private static func stringMap(_ values: [String: String]) -> OutputValue {
+        .mapping(values.mapValues(OutputValue.string))
+    }
 
     static func service(_ service: Service) -> OutputValue {
         var out: [String: OutputValue] = ["restart": .string(service.restart.description)]
@@ -30,7 +32,9 @@ public enum ProjectWriter {
 
         set("image", service.image.map(OutputValue.string))
         if let build = service.build {
-            var buildOut: [String: OutputValue] = ["context": .string(build.context), "dockerfile": .string(build.dockerfile)]
+            var buildOut: [String: OutputValue] = [
+                "context": .string(build.context), "dockerfile": .string(build.dockerfile),
+            ]
             if let target = build.target { buildOut["target"] = .string(target) }
             if !build.args.isEmpty { buildOut["args"] = stringMap(build.args) }
             if !build.labels.isEmpty { buildOut["labels"] = stringMap(build.labels) }
@@ -40,25 +44,31 @@ public enum ProjectWriter {
         set("entrypoint", service.entrypoint.map(strings))
         setMap("environment", service.environment)
         if !service.envFiles.isEmpty {
-            out["env_file"] = .list(service.envFiles.map { .mapping(["path": .string($0.path), "required": .bool($0.required)]) })
+            out["env_file"] = .list(
+                service.envFiles.map { .mapping(["path": .string($0.path), "required": .bool($0.required)]) })
         }
         if !service.ports.isEmpty { out["ports"] = .list(service.ports.flatMap(ports)) }
         setList("expose", service.expose)
         if !service.volumes.isEmpty { out["volumes"] = .list(service.volumes.map(volumeMount)) }
         setList("tmpfs", service.tmpfs)
         if !service.networks.isEmpty {
-            out["networks"] = .mapping(service.networks.mapValues { attachment in
-                var value: [String: OutputValue] = [:]
-                if !attachment.aliases.isEmpty { value["aliases"] = strings(attachment.aliases) }
-                if let address = attachment.ipv4Address { value["ipv4_address"] = .string(address) }
-                return value.isEmpty ? .null : .mapping(value)
-            })
+            out["networks"] = .mapping(
+                service.networks.mapValues { attachment in
+                    var value: [String: OutputValue] = [:]
+                    if !attachment.aliases.isEmpty { value["aliases"] = strings(attachment.aliases) }
+                    if let address = attachment.ipv4Address { value["ipv4_address"] = .string(address) }
+                    return value.isEmpty ? .null : .mapping(value)
+                })
         }
         set("network_mode", service.networkMode.map { .string($0.description) })
         if !service.dependsOn.isEmpty {
-            out["depends_on"] = .mapping(service.dependsOn.mapValues {
-                .mapping(["condition": .string($0.condition.rawValue), "required": .bool($0.required), "restart": .bool($0.restart)])
-            })
+            out["depends_on"] = .mapping(
+                service.dependsOn.mapValues {
+                    .mapping([
+                        "condition": .string($0.condition.rawValue), "required": .bool($0.required),
+                        "restart": .bool($0.restart),
+                    ])
+                })
         }
         if let check = service.healthcheck {
             var value: [String: OutputValue] = [
@@ -128,7 +138,9 @@ public enum ProjectWriter {
         if let pids = deploy.limits.pids { limits["pids"] = .int(Int64(pids)) }
         if !limits.isEmpty { value["resources"] = .mapping(["limits": .mapping(limits)]) }
         if let policy = deploy.restartPolicy {
-            var out: [String: OutputValue] = ["condition": .string(policy.condition.rawValue), "delay": .string(policy.delay.description)]
+            var out: [String: OutputValue] = [
+                "condition": .string(policy.condition.rawValue), "delay": .string(policy.delay.description),
+            ]
             if let attempts = policy.maxAttempts { out["max_attempts"] = .int(Int64(attempts)) }
             if let window = policy.window { out["window"] = .string(window.description) }
             value["restart_policy"] = .mapping(out)
@@ -155,12 +167,15 @@ public enum ProjectWriter {
         value["driver"] = .string(network.driver)
         if network.internal { value["internal"] = .bool(true) }
         if !network.ipam.isEmpty {
-            value["ipam"] = .mapping(["config": .list(network.ipam.map { config in
-                var entry: [String: OutputValue] = [:]
-                if let subnet = config.subnet { entry["subnet"] = .string(subnet) }
-                if let gateway = config.gateway { entry["gateway"] = .string(gateway) }
-                return .mapping(entry)
-            })])
+            value["ipam"] = .mapping([
+                "config": .list(
+                    network.ipam.map { config in
+                        var entry: [String: OutputValue] = [:]
+                        if let subnet = config.subnet { entry["subnet"] = .string(subnet) }
+                        if let gateway = config.gateway { entry["gateway"] = .string(gateway) }
+                        return .mapping(entry)
+                    })
+            ])
         }
         if !network.labels.isEmpty { value["labels"] = stringMap(network.labels) }
         return .mapping(value)

@@ -2,7 +2,9 @@ import ArgumentParser
 
 /// Options every command accepts: where swiftstack keeps its state.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "State root (images, containers, volumes). Default: $SWIFTSTACK_ROOT or /var/lib/swiftstack.")
+    @Option(
+        name: .long, help: "State root (images, containers, volumes). Default: $SWIFTSTACK_ROOT or /var/lib/swiftstack."
+    )
     var root: String?
 
     /// The state root to use: `--root`, else `$SWIFTSTACK_ROOT`, else `/var/lib/swiftstack`.

@@ -28,38 +28,77 @@ struct CLI {
         .deletingLastPathComponent()
 
     /// Runs `swiftstack ARGUMENTS` in `directory` with `environment` added to the test's own.
+    ///
+    /// posix_spawn and waitpid by pid rather than Foundation's Process: the binary leaves
+    /// detached monitors behind, and the wait must not depend on how the test process handles
+    /// SIGCHLD for them.
     static func run(
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
         input: String? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
+        var stdinPipe: [Int32] = [-1, -1]
+        var stdoutPipe: [Int32] = [-1, -1]
+        var stderrPipe: [Int32] = [-1, -1]
+        guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else { throw POSIXError(.EMFILE) }
+        for fd in stdinPipe + stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        // `env -C DIR` changes directory for the child only (posix_spawn's chdir is not in Swift's Glibc).
+        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [binary.path] + arguments
+        let argv = command.map { strdup($0) } + [nil]
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+        close(stdinPipe[0])
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard spawned == 0 else {
+            close(stdinPipe[1])
+            close(stdoutPipe[0])
+            close(stderrPipe[0])
+            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL)
+        }
+        if let input { _ = input.withCString { write(stdinPipe[1], $0, strlen($0)) } }
+        close(stdinPipe[1])
         // Read both pipes concurrently so a full stderr cannot block the child.
         let errData = DataBox()
         let done = DispatchSemaphore(value: 0)
-        let errHandle = err.fileHandleForReading
+        let errFD = stderrPipe[0]
         DispatchQueue.global().async {
-            errData.data = errHandle.readDataToEndOfFile()
+            errData.data = readAll(errFD)
             done.signal()
         }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let outData = readAll(stdoutPipe[0])
         done.wait()
+        close(stdoutPipe[0])
+        close(stderrPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            status: code, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    private static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        return data
     }
 }
 

@@ -74,10 +74,17 @@ for container in desired.containers {
             name: container.name, service: container.service, index: container.index, configHash: hash,
             fields: fields, imageID: "sha256:1", status: container.index == 7 ? .exited(code: 1) : .running))
 }
-observed.networks = desired.networks.map { ObservedResource(name: $0.name, configHash: $0.configHash, fields: $0.fields) }
+observed.networks = desired.networks.map {
+    ObservedResource(name: $0.name, configHash: $0.configHash, fields: $0.fields)
+}
 
 var plan = Plan(project: "bench")
 let planMs = try medianMilliseconds(runs: 21) { plan = try Planner.up(desired, observed) }
 let desiredMs = try medianMilliseconds(runs: 21) { _ = try DesiredState(project: project) }
-print(String(format: "planner: %d containers, %d actions: median %.2f ms (goal < 50 ms)", desired.containers.count, plan.actions.count, planMs))
-print(String(format: "desired state + config hashes for %d containers: median %.2f ms", desired.containers.count, desiredMs))
+print(
+    String(
+        format: "planner: %d containers, %d actions: median %.2f ms (goal < 50 ms)", desired.containers.count,
+        plan.actions.count, planMs))
+print(
+    String(
+        format: "desired state + config hashes for %d containers: median %.2f ms", desired.containers.count, desiredMs))

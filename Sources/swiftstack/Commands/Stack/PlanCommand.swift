@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Orchestrator
 import Planner
 import StackFile
 
@@ -40,7 +41,8 @@ struct PlanCommand: ParsableCommand {
 
     @Option(
         name: .customLong("observed"),
-        help: ArgumentHelp("Read the actual state from this JSON file instead of the state store.", visibility: .hidden))
+        help: ArgumentHelp("Read the actual state from this JSON file instead of the state store.", visibility: .hidden)
+    )
     var observedFile: String?
 
     @Argument(help: "Services to plan (default: all).")
@@ -55,7 +57,7 @@ struct PlanCommand: ParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(2)
         }
-        let observed = try observedState()
+        let observed = try observedState(project: project.name, images: desired.containers.map(\.image))
         let plan: Plan
         if down {
             plan = Planner.down(
@@ -75,10 +77,12 @@ struct PlanCommand: ParsableCommand {
         Console.out(format == .json ? plan.json : plan.text)
     }
 
-    /// The actual state. Until the runtime records containers, nothing is observed unless a
-    /// file is given.
-    private func observedState() throws -> ObservedState {
-        guard let observedFile else { return .empty }
+    /// The actual state: from the state store and the kernel, or from a file (tests).
+    private func observedState(project: String, images: [String]) throws -> ObservedState {
+        guard let observedFile else {
+            let engine = RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory)
+            return try Observer(engine: engine).observe(project: project, images: images)
+        }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: observedFile))
             return try JSONDecoder().decode(ObservedState.self, from: data)

@@ -1,0 +1,242 @@
+import Foundation
+import Glibc
+import Images
+import Network
+import Planner
+import Runtime
+import StackFile
+
+/// The engine on this machine: containers through `ContainerRuntime` (each owned by a
+/// per-container monitor), images from the OCI store, named volumes as directories under the
+/// state root, networks as Linux bridges with a veth and an address per container.
+public struct RuntimeEngine: ContainerEngine {
+    public let stateRoot: String
+    public let runDirectory: String
+    /// The swiftstack executable that monitors detached containers.
+    public let monitorExecutable: String
+    let runtime: ContainerRuntime
+
+    public init(stateRoot: String, runDirectory: String, monitorExecutable: String = DetachedProcess.selfExecutable) {
+        self.stateRoot = stateRoot
+        self.runDirectory = runDirectory
+        self.monitorExecutable = monitorExecutable
+        runtime = ContainerRuntime(root: stateRoot)
+    }
+
+    var volumeRecords: ResourceRecords {
+        ResourceRecords(directory: stateRoot + "/volumes") { "\(stateRoot)/volumes/\($0)/volume.json" }
+    }
+    var networkRecords: ResourceRecords {
+        ResourceRecords(directory: stateRoot + "/networks") { "\(stateRoot)/networks/\($0).json" }
+    }
+    var allocator: AddressAllocator { AddressAllocator(directory: stateRoot + "/ipam") }
+    func volumeDataPath(_ name: String) -> String { "\(stateRoot)/volumes/\(name)/_data" }
+    func namespacePath(_ id: String) -> String { "\(runDirectory)/netns/\(id)" }
+
+    // MARK: Containers
+
+    public func containers(project: String) throws -> [EngineContainer] {
+        runtime.list().filter { $0.spec.labels[ProjectLabels.project] == project }.map { container in
+            let status: ObservedContainer.Status
+            switch container.state.status {
+            case .created: status = .created
+            case .running: status = container.isRunning ? .running : .dead
+            case .exited: status = .exited(code: container.state.exitCode.map(Int.init))
+            }
+            return EngineContainer(name: container.name, labels: container.spec.labels, status: status)
+        }
+    }
+
+    public func imageID(_ reference: String) -> String? {
+        try? ImageStore(root: stateRoot + "/images").image(reference).id
+    }
+
+    public func create(_ request: ContainerRequest) throws {
+        let store = try ImageStore(root: stateRoot + "/images")
+        let image: Image
+        do {
+            image = try store.image(request.desired.image)
+        } catch {
+            throw OrchestratorError(
+                .notFound, "image \(request.desired.image) of service \(request.service.name) is not in the store",
+                hint: "import it with `swiftstack image import` or build it")
+        }
+        let labels = Observer.labels(project: request.project.name, container: request.desired, imageID: image.id)
+        var spec = try ServiceSpec.make(
+            request, image: image, layers: try store.layerDirectories(of: image), labels: labels)
+        for mount in spec.mounts where mount.kind == .volume {
+            try FileManager.default.createDirectory(atPath: volumeDataPath(mount.source), withIntermediateDirectories: true)
+        }
+        for volume in request.service.volumes where volume.type == .bind && volume.createHostPath {
+            if let source = volume.source, !FileManager.default.fileExists(atPath: source) {
+                try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+            }
+        }
+        var pinned: String?
+        var attached: [(network: String, link: HostLink)] = []
+        do {
+            switch request.service.networkMode {
+            case .host?:
+                spec.network = .host
+            case .none?:
+                spec.network = .isolated
+            case .service?, .container?:
+                guard let target = request.namespaceOf else {
+                    throw OrchestratorError(.notFound, "service \(request.service.name) joins a network namespace with no container")
+                }
+                spec.network = .container(try runtime.container(target).id)
+            case .bridge?, nil:
+                let path = namespacePath(spec.id)
+                let namespace = try NamespacePin.create(at: path)
+                pinned = path
+                try namespace.bringLoopbackUp()
+                spec.network = .namespace(path)
+                var hosts: [String] = []
+                for (number, key) in request.service.networks.keys.sorted().enumerated() {
+                    guard let network = request.project.networks[key] else { continue }
+                    let attachment = request.service.networks[key] ?? ServiceNetwork()
+                    let link = try attach(
+                        request.desired.name, namespace: namespace, network: network.name,
+                        requested: attachment.ipv4Address, interface: "eth\(number)")
+                    attached.append((network.name, link))
+                    let names = [request.desired.name, request.service.name] + attachment.aliases
+                    hosts.append("\(link.address) \(names.joined(separator: " "))")
+                    hosts += peerHosts(project: request.project, network: network.name, except: request.desired.name)
+                }
+                spec.extraHosts = hosts + spec.extraHosts
+            }
+            try runtime.create(spec)
+        } catch {
+            for (network, link) in attached {
+                try? link.detach()
+                try? allocator.release(container: request.desired.name, network: network)
+            }
+            if let pinned { NamespacePin.remove(at: pinned) }
+            throw error
+        }
+    }
+
+    /// Gives the container an address on `network` and a veth into its namespace.
+    private func attach(
+        _ container: String, namespace: NetworkNamespace, network: String, requested: String?, interface: String
+    ) throws -> HostLink {
+        guard let record = networkRecords.load(network), let subnetText = record.subnet,
+            let subnet = IPv4Subnet(subnetText), let gatewayText = record.gateway,
+            let gateway = IPv4Address(gatewayText)
+        else {
+            throw OrchestratorError(.notFound, "network \(network) does not exist", hint: "run `swiftstack up` to create it")
+        }
+        let bridge = BridgeNetwork(name: network, subnet: subnet, gateway: gateway, internal: record.internal ?? false)
+        let address = try allocator.allocate(
+            container: container, network: network, requested: requested.flatMap { IPv4Address($0) })
+        return try bridge.attach(container: container, containerNetns: namespace, address: address, interfaceName: interface)
+    }
+
+    /// `/etc/hosts` lines for the project's other containers already on `network`: names work
+    /// for whatever started earlier (dependencies) until the project's DNS server answers.
+    private func peerHosts(project: Project, network: String, except name: String) -> [String] {
+        guard let addresses = try? allocator.allocations(network: network) else { return [] }
+        var lines: [String] = []
+        for container in runtime.list() where container.spec.labels[ProjectLabels.project] == project.name {
+            guard container.name != name, let address = addresses[container.name],
+                let service = container.spec.labels[ProjectLabels.service]
+            else { continue }
+            let aliases = project.services[service]?.networks.values.flatMap(\.aliases) ?? []
+            lines.append("\(address) \(([container.name, service] + aliases).joined(separator: " "))")
+        }
+        return lines
+    }
+
+    public func start(_ name: String) throws {
+        try runtime.startDetached(name, monitor: monitorExecutable)
+    }
+
+    public func stop(_ name: String, timeoutSeconds: Int) throws {
+        let container = try runtime.container(name)
+        if container.isRunning { try runtime.stop(name, timeout: timeoutSeconds) }
+    }
+
+    public func remove(_ name: String, timeoutSeconds: Int) throws {
+        guard let container = try? runtime.container(name) else { return }
+        if container.isRunning { try runtime.stop(name, timeout: timeoutSeconds) }
+        try runtime.delete(container.id, force: true)
+        // Closing the last reference frees the namespace and its veth ends; the kernel does the
+        // slow part (RCU) after we return.
+        NamespacePin.remove(at: namespacePath(container.id))
+        for record in networkRecords.all() {
+            try? allocator.release(container: name, network: record.name)
+        }
+    }
+
+    public func update(_ name: String, limits: StackFile.ResourceLimits) throws {
+        try runtime.update(
+            name, limits: Runtime.ResourceLimits(memoryBytes: limits.memory, cpus: limits.cpus, pids: limits.pids))
+    }
+
+    public func check(_ name: String, command: [String], timeoutSeconds: Double) -> Int32 {
+        let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(devnull) }
+        guard
+            let pid = try? runtime.startExec(
+                name, ExecSpec(command: command), io: ProcessIO(stdin: devnull, stdout: devnull, stderr: devnull))
+        else { return -1 }
+        let deadline = Date().addingTimeInterval(timeoutSeconds > 0 ? timeoutSeconds : 30)
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR { return -1 }
+            if Date() > deadline {
+                Glibc.kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return -1
+            }
+            usleep(5000)
+        }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    // MARK: Volumes
+
+    public func volumes(project: String) throws -> [ObservedResource] {
+        volumeRecords.all().filter { $0.project == project }.map(\.observed)
+    }
+
+    public func createVolume(_ name: String, project: String, fields: [ConfigField], configHash: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: volumeDataPath(name), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try volumeRecords.save(ResourceRecord(name: name, project: project, configHash: configHash, fields: fields))
+    }
+
+    public func removeVolume(_ name: String) throws {
+        try FileManager.default.removeItem(atPath: "\(stateRoot)/volumes/\(name)")
+    }
+
+    // MARK: Networks
+
+    public func networks(project: String) throws -> [ObservedResource] {
+        networkRecords.all().filter { $0.project == project }.map(\.observed)
+    }
+
+    public func createNetwork(_ name: String, project: String, fields: [ConfigField], configHash: String) throws {
+        let value = { (path: String) in fields.first { $0.path == path }?.value }
+        let isInternal = value("internal") == "true"
+        let bridge = try BridgeNetwork.create(
+            name: name, allocator: allocator, subnet: value("ipam.0.subnet").flatMap { IPv4Subnet($0) },
+            gateway: value("ipam.0.gateway").flatMap { IPv4Address($0) }, internal: isInternal)
+        try networkRecords.save(
+            ResourceRecord(
+                name: name, project: project, configHash: configHash, fields: fields,
+                subnet: "\(bridge.subnet)", gateway: "\(bridge.gateway)", internal: isInternal))
+    }
+
+    public func removeNetwork(_ name: String) throws {
+        if let record = networkRecords.load(name), let subnet = record.subnet.flatMap({ IPv4Subnet($0) }),
+            let gateway = record.gateway.flatMap({ IPv4Address($0) })
+        {
+            try? BridgeNetwork(name: name, subnet: subnet, gateway: gateway).delete()
+        }
+        try? allocator.releaseNetwork(name)
+        networkRecords.remove(name)
+    }
+}

@@ -1,0 +1,12 @@
+/// The labels that mark a container as part of a project, written with the container itself so
+/// that ownership survives any crash of swiftstack (Compose's `com.docker.compose.*` labels).
+public enum ProjectLabels {
+    public static let project = "swiftstack.project"
+    public static let service = "swiftstack.service"
+    public static let index = "swiftstack.replica"
+    public static let configHash = "swiftstack.config-hash"
+    /// The normal form the container was created with (JSON), so later plans can say which
+    /// field changed.
+    public static let configFields = "swiftstack.config-fields"
+    public static let imageID = "swiftstack.image-id"
+}

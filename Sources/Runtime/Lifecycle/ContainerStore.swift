@@ -1,0 +1,83 @@
+import Foundation
+import Glibc
+
+/// Per-container directories under `<stateRoot>/containers/<id>/`, names under
+/// `<stateRoot>/names/<name>` (a symlink to the id: creating it is the atomic uniqueness check).
+struct ContainerStore {
+    let root: String
+    var containersDirectory: String { root + "/containers" }
+    var namesDirectory: String { root + "/names" }
+
+    func directory(of id: String) -> String { containersDirectory + "/" + id }
+
+    /// Reserves `name` for `id`; fails when another container has it.
+    func reserve(name: String, id: String) throws {
+        try makeDirectories(namesDirectory, mode: 0o700)
+        if symlink(id, namesDirectory + "/" + name) != 0 {
+            if errno == EEXIST {
+                throw RuntimeError(
+                    .alreadyExists,
+                    "the container name '\(name)' is already in use; remove that container (swiftstack rm -f \(name)) or choose another --name"
+                )
+            }
+            throw systemError("reserve name", namesDirectory + "/" + name)
+        }
+    }
+
+    func release(name: String, id: String) {
+        let path = namesDirectory + "/" + name
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path), target == id {
+            unlink(path)
+        }
+    }
+
+    /// The id for a name, a full id, or a unique id prefix.
+    func resolve(_ nameOrID: String) throws -> String {
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: namesDirectory + "/" + nameOrID) {
+            return target
+        }
+        if !nameOrID.isEmpty, !nameOrID.contains("/"), fileExists(directory(of: nameOrID) + "/config.json") {
+            return nameOrID
+        }
+        let ids = allIDs().filter { $0.hasPrefix(nameOrID) }
+        if ids.count == 1, nameOrID.count >= 3 { return ids[0] }
+        throw RuntimeError(.notFound, "no such container: \(nameOrID) (see swiftstack ps -a)")
+    }
+
+    func allIDs() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: containersDirectory)) ?? [])
+            .filter { fileExists(directory(of: $0) + "/config.json") }
+    }
+
+    func load(_ id: String) throws -> Container {
+        let dir = directory(of: id)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            let spec = try decoder.decode(
+                ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
+            let state = try decoder.decode(
+                ContainerState.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/state.json")))
+            return Container(spec: spec, state: state, directory: dir)
+        } catch {
+            throw RuntimeError(.notFound, "container \(id) has no readable state in \(dir): \(error)")
+        }
+    }
+
+    /// Ephemeral containers (`--rm`) skip fsync: their state is deleted at exit anyway, and a
+    /// power loss ends them too. Replacement stays atomic (temp + rename) for every container.
+    func save(_ spec: ContainerSpec, in dir: String) throws {
+        try AtomicFile.write(encode(spec), to: dir + "/config.json", durable: !spec.autoRemove)
+    }
+
+    func save(_ state: ContainerState, of container: Container) throws {
+        try AtomicFile.write(encode(state), to: container.statePath, durable: !container.spec.autoRemove)
+    }
+
+    private func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(value)
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Glibc
+import Runtime
+
+/// `swiftstack _monitor ID` (hidden): the per-container monitor of `run -d` (podman's conmon
+/// model). It is the container's parent: it starts it, reports "OK" or "ERR CODE MESSAGE" on fd 3,
+/// writes the container's output into its log, reaps it, records its exit and OOM flag, and with
+/// `--rm` deletes it. It runs in its own session, so it outlives the CLI that launched it.
+struct MonitorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "_monitor",
+        abstract: "Own a detached container (internal).",
+        shouldDisplay: false
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument var id: String
+
+    func run() throws {
+        signal(SIGHUP, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
+        let report: Int32 = 3
+        do {
+            _ = try global.containerRuntime.runOwned(id, echo: false, stdin: nil, rawTerminal: false) { _ in
+                _ = MonitorReport.success.withCString { write(report, $0, strlen($0)) }
+                close(report)
+            }
+        } catch let error as RuntimeError {
+            _ = MonitorReport.failure(error).withCString { write(report, $0, strlen($0)) }
+            throw ExitCode(error.exitCode)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Orchestrator
+import StackFile
+
+/// `swiftstack down`: stop and remove the project's containers and networks.
+struct DownCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "down", abstract: "Stop and remove the project's containers and networks (and volumes with -v).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stack: StackOptions
+
+    @Flag(name: [.short, .customLong("volumes")], help: "Remove named volumes too.")
+    var volumes = false
+
+    @Flag(name: .customLong("remove-orphans"), help: "Remove containers of services not in the stack file.")
+    var removeOrphans = false
+
+    func run() throws {
+        let project = try stack.load().project
+        let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
+            Console.error("waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let orchestrator = Orchestrator(
+            engine: RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory), project: project)
+        do {
+            let plan = try orchestrator.down(
+                removeVolumes: volumes, removeOrphans: removeOrphans, events: ProgressPrinter.print)
+            for warning in plan.warnings { Console.error("warning: \(warning)") }
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
