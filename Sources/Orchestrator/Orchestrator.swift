@@ -35,9 +35,13 @@ public struct Orchestrator: Sendable {
         let plan = Planner.down(
             project: project.name, observed, desired: desired, removeVolumes: removeVolumes,
             removeOrphans: removeOrphans)
-        try Executor(engine: engine, project: project, desired: desired ?? DesiredState(
-            project: project.name, containers: [], networks: [], volumes: [], serviceOrder: []))
-            .apply(plan, events: events)
+        try Executor(
+            engine: engine, project: project,
+            desired: desired
+                ?? DesiredState(
+                    project: project.name, containers: [], networks: [], volumes: [], serviceOrder: [])
+        )
+        .apply(plan, events: events)
         return plan
     }
 

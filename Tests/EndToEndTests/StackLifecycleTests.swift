@@ -74,11 +74,13 @@ import Testing
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: bin.appendingPathComponent("busybox").path)
             for applet in ["sh", "httpd", "wget", "echo", "sleep", "cat", "true"] {
-                try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
+                try FileManager.default.createSymbolicLink(
+                    atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
             }
             let etc = root.appendingPathComponent("etc")
             try FileManager.default.createDirectory(at: etc, withIntermediateDirectories: true)
-            try "root:x:0:0:root:/root:/bin/sh\n".write(to: etc.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
+            try "root:x:0:0:root:/root:/bin/sh\n".write(
+                to: etc.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
             try "root:x:0:\n".write(to: etc.appendingPathComponent("group"), atomically: true, encoding: .utf8)
         }
 
@@ -119,19 +121,26 @@ import Testing
         try sandbox.writeStack(clientLevel: "debug")
         let plan = try sandbox.run(["plan"])
         #expect(
-            plan.stdout.contains(#"~ recreate \#(sandbox.project)-client-1: environment.LEVEL changed ("info" → "debug")"#),
+            plan.stdout.contains(
+                #"~ recreate \#(sandbox.project)-client-1: environment.LEVEL changed ("info" → "debug")"#),
             "\(plan.stdout)")
         #expect(!plan.stdout.contains("-web-1:"), "web is unchanged: \(plan.stdout)")
         let recreate = try sandbox.run(["up", "-d"])
         #expect(recreate.status == 0, "\(recreate.stderr)")
-        #expect(eventually { (try? String(contentsOfFile: sandbox.volumeFile, encoding: .utf8))?.split(separator: "\n").count == 2 })
+        #expect(
+            eventually {
+                (try? String(contentsOfFile: sandbox.volumeFile, encoding: .utf8))?.split(separator: "\n").count == 2
+            })
 
         // Named volumes survive down without -v.
         let down = try sandbox.run(["down"])
         #expect(down.status == 0, "\(down.stderr)")
         #expect(FileManager.default.fileExists(atPath: sandbox.volumeFile))
         #expect(try sandbox.run(["up", "-d"]).status == 0)
-        #expect(eventually { (try? String(contentsOfFile: sandbox.volumeFile, encoding: .utf8))?.split(separator: "\n").count == 3 })
+        #expect(
+            eventually {
+                (try? String(contentsOfFile: sandbox.volumeFile, encoding: .utf8))?.split(separator: "\n").count == 3
+            })
 
         let downAll = try sandbox.run(["down", "-v"])
         #expect(downAll.status == 0, "\(downAll.stderr)")
@@ -140,7 +149,9 @@ import Testing
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: state + "/containers")) ?? []).isEmpty)
         let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
         #expect(!mounts.contains(sandbox.directory.url.path), "no mount of the project remains")
-        let netns = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.environment["SWIFTSTACK_RUN"]! + "/netns")) ?? []
+        let netns =
+            (try? FileManager.default.contentsOfDirectory(atPath: sandbox.environment["SWIFTSTACK_RUN"]! + "/netns"))
+            ?? []
         #expect(netns.isEmpty, "network namespaces are unpinned")
     }
 }

@@ -39,7 +39,8 @@ func project(_ services: [Service], volumes: [String] = []) -> Project {
         let orchestrator = Orchestrator(engine: engine, project: stack)
         _ = try orchestrator.up()
         let calls = engine.calls
-        let position = { (call: String) in try #require(calls.firstIndex(of: call), "missing call \(call) in \(calls)") }
+        let position = { (call: String) in try #require(calls.firstIndex(of: call), "missing call \(call) in \(calls)")
+        }
         #expect(try position("create network demo_default") < position("create demo-db-1"))
         #expect(try position("create volume demo_data") < position("create demo-db-1"))
         #expect(try position("start demo-db-1") < position("check demo-db-1"))

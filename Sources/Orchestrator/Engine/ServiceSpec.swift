@@ -33,9 +33,11 @@ enum ServiceSpec {
         for volume in service.volumes {
             switch volume.type {
             case .bind:
-                mounts.append(Mount(kind: .bind, source: volume.source ?? "", target: volume.target, readOnly: volume.readOnly))
+                mounts.append(
+                    Mount(kind: .bind, source: volume.source ?? "", target: volume.target, readOnly: volume.readOnly))
             case .volume:
-                let name = volume.source.flatMap { request.project.volumes[$0]?.name ?? $0 }
+                let name =
+                    volume.source.flatMap { request.project.volumes[$0]?.name ?? $0 }
                     ?? "\(request.project.name)_\(request.desired.name)_anonymous\(volume.target.replacingSlashes)"
                 // The runtime keeps a named volume's data under the state root by name.
                 mounts.append(Mount(kind: .volume, source: name, target: volume.target, readOnly: volume.readOnly))

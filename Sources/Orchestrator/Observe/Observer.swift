@@ -23,7 +23,9 @@ public struct Observer: Sendable {
         let labels = container.labels
         guard let service = labels[ProjectLabels.service] else { return nil }
         let fields =
-            labels[ProjectLabels.configFields].flatMap { try? JSONDecoder().decode([ConfigField].self, from: Data($0.utf8)) }
+            labels[ProjectLabels.configFields].flatMap {
+                try? JSONDecoder().decode([ConfigField].self, from: Data($0.utf8))
+            }
             ?? []
         return ObservedContainer(
             name: container.name, service: service, index: Int(labels[ProjectLabels.index] ?? "") ?? 1,

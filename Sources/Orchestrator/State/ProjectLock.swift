@@ -24,7 +24,11 @@ public final class ProjectLock {
             }
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buffer, buffer.count, 0)
-            waiting(n > 0 ? Int32(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) : nil)
+            waiting(
+                n > 0
+                    ? Int32(
+                        String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                    : nil)
             while flock(fd, LOCK_EX) != 0 {
                 guard errno == EINTR else {
                     close(fd)
