@@ -5,7 +5,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_DEBUG := .build/debug/swiftstack
 BIN_RELEASE := .build/release/swiftstack
 # Debian packages swiftstack needs to build and run its tests.
-APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev busybox-static iproute2 procps
+APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev busybox-static iproute2 procps skopeo umoci
 
 .PHONY: setup build release test unit lint bench up down clean
 

@@ -26,3 +26,4 @@ echo "== stack files and planning (issue 2)"
 echo "swiftstack config on a 200-service file: median $(median_ms 21 "$BIN" config -f "$work/compose.yaml" --quiet) ms (goal < 100 ms)"
 echo "swiftstack --version start-up: median $(median_ms 21 "$BIN" --version) ms (goal <= 5 ms)"
 "$BENCH"
+bash bench/images.sh

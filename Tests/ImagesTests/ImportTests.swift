@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+
 @testable import Images
 
 @Suite("Importing a root filesystem")
@@ -21,7 +22,10 @@ struct ImportTests {
         #expect(imported.size > Int64(try Files.read("/bin/busybox").count))
 
         let hex = String(imported.id.dropFirst(7))
-        for reference in ["busybox", "busybox:latest", imported.id, String(hex.prefix(4)), String(hex.prefix(12)), "sha256:" + hex.prefix(8)] {
+        for reference in [
+            "busybox", "busybox:latest", imported.id, String(hex.prefix(4)), String(hex.prefix(12)),
+            "sha256:" + hex.prefix(8),
+        ] {
             #expect(try store.image(reference) == imported, "lookup by \(reference)")
         }
         #expect(try store.list() == [imported])
@@ -65,10 +69,12 @@ struct ImportTests {
         _ = try BusyboxRootfs.write(to: tarball)
         let root = directory.path + "/images"
         let store = try ImageStore(root: root)
-        let config = ImageConfig(env: ["PATH=/bin"], cmd: ["sh"], workingDir: "/", exposedPorts: ["8080/tcp"],
-                                 volumes: ["/data"], labels: ["org.example": "yes"], stopSignal: "SIGINT",
-                                 healthcheck: ImageHealthcheck(test: ["CMD", "true"], interval: 1_000_000_000, retries: 3))
-        let image = try store.importRootfs(tarball: tarball, reference: "example.com/team/app:v1.0", config: config, createdBy: "test")
+        let config = ImageConfig(
+            env: ["PATH=/bin"], cmd: ["sh"], workingDir: "/", exposedPorts: ["8080/tcp"],
+            volumes: ["/data"], labels: ["org.example": "yes"], stopSignal: "SIGINT",
+            healthcheck: ImageHealthcheck(test: ["CMD", "true"], interval: 1_000_000_000, retries: 3))
+        let image = try store.importRootfs(
+            tarball: tarball, reference: "example.com/team/app:v1.0", config: config, createdBy: "test")
         #expect(image.config == config)
 
         let blobNames = TestDirectory.names(in: root + "/blobs/sha256")
@@ -76,13 +82,17 @@ struct ImportTests {
         for name in blobNames {
             #expect(try Files.sha256(root + "/blobs/sha256/" + name) == "sha256:" + name)
         }
-        #expect(String(decoding: try Files.read(root + "/oci-layout"), as: UTF8.self).contains("\"imageLayoutVersion\":\"1.0.0\""))
+        #expect(
+            String(decoding: try Files.read(root + "/oci-layout"), as: UTF8.self).contains(
+                "\"imageLayoutVersion\":\"1.0.0\""))
 
         let index = try JSONSerialization.jsonObject(with: Data(try Files.read(root + "/index.json"))) as! [String: Any]
         #expect(index["schemaVersion"] as? Int == 2)
         let manifests = index["manifests"] as! [[String: Any]]
         #expect(manifests.count == 1)
-        #expect((manifests[0]["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == "example.com/team/app:v1.0")
+        #expect(
+            (manifests[0]["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"]
+                == "example.com/team/app:v1.0")
         #expect(manifests[0]["mediaType"] as? String == "application/vnd.oci.image.manifest.v1+json")
         #expect(manifests[0]["digest"] as? String == image.manifestDigest)
 
@@ -129,7 +139,8 @@ struct ImportTests {
         let first = try store.importRootfs(tarball: tarball, reference: "first")
         let snapshot = root + "/snapshots/" + first.diffIDs[0].dropFirst(7)
         let inode = Files.lstatInfo(snapshot)?.st_ino
-        let second = try store.importRootfs(tarball: tarball, reference: "second:v2", config: ImageConfig(labels: ["which": "second"]))
+        let second = try store.importRootfs(
+            tarball: tarball, reference: "second:v2", config: ImageConfig(labels: ["which": "second"]))
         #expect(second.id != first.id)
         #expect(second.diffIDs == first.diffIDs)
         #expect(Files.lstatInfo(snapshot)?.st_ino == inode)
@@ -164,7 +175,8 @@ struct ImportTests {
         #expect(dangling.references.isEmpty)
         try store.remove(String(old.id.dropFirst(7).prefix(10)))
         #expect(try store.list() == [new])
-        #expect(Files.exists(directory.path + "/images/snapshots/" + new.diffIDs[0].dropFirst(7) + "/rootfs/bin/busybox"))
+        #expect(
+            Files.exists(directory.path + "/images/snapshots/" + new.diffIDs[0].dropFirst(7) + "/rootfs/bin/busybox"))
     }
 
     @Test func garbageCollectionKeepsWhatImagesUseAndDropsOrphans() throws {
@@ -186,7 +198,9 @@ struct ImportTests {
         #expect(!Files.exists(root + "/blobs/sha256/" + orphan))
         #expect(!Files.exists(root + "/snapshots/" + orphan))
         #expect(try store.image("kept") == image)
-        #expect(try Files.read(try store.layerDirectories(of: image)[0] + "/bin/busybox") == (try Files.read("/bin/busybox")))
+        #expect(
+            try Files.read(try store.layerDirectories(of: image)[0] + "/bin/busybox")
+                == (try Files.read("/bin/busybox")))
         #expect(try store.collectGarbage() == (0, 0))
     }
 
@@ -209,7 +223,8 @@ struct ImportTests {
 }
 
 private func json(_ root: String, _ digest: String) throws -> [String: Any] {
-    try JSONSerialization.jsonObject(with: Data(try Files.read(root + "/blobs/sha256/" + digest.dropFirst(7)))) as! [String: Any]
+    try JSONSerialization.jsonObject(with: Data(try Files.read(root + "/blobs/sha256/" + digest.dropFirst(7))))
+        as! [String: Any]
 }
 
 enum SHA256Hex {
@@ -239,7 +254,8 @@ struct ConcurrencyTests {
             do {
                 // Each worker opens its own store, as separate CLI processes would.
                 let store = try ImageStore(root: root)
-                _ = try store.importRootfs(tarball: tarball, reference: "parallel:\(worker)", config: ImageConfig(cmd: ["\(worker)"]))
+                _ = try store.importRootfs(
+                    tarball: tarball, reference: "parallel:\(worker)", config: ImageConfig(cmd: ["\(worker)"]))
             } catch {
                 failures.withLock { $0.append("\(error)") }
             }

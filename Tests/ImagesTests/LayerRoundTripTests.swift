@@ -1,7 +1,7 @@
-import Glibc
-import Testing
-import Images
 import CArchive
+import Glibc
+import Images
+import Testing
 
 @Suite("Layer metadata, whiteouts and reproducibility")
 struct LayerRoundTripTests {
@@ -9,12 +9,13 @@ struct LayerRoundTripTests {
         let directory = try TestDirectory("whiteout")
         defer { directory.remove() }
         let tarball = directory.path + "/upper.tar.gz"
-        try TestTarball.write([
-            .file(".wh.foo"),
-            .directory("dir/"),
-            .file("dir/.wh..wh..opq"),
-            .file("dir/kept", "new"),
-        ], to: tarball)
+        try TestTarball.write(
+            [
+                .file(".wh.foo"),
+                .directory("dir/"),
+                .file("dir/.wh..wh..opq"),
+                .file("dir/kept", "new"),
+            ], to: tarball)
         let layer = directory.path + "/layer"
         mkdir(layer, 0o755)
         try LayerArchive.extract(tarball: tarball, into: layer)
@@ -43,15 +44,21 @@ struct LayerRoundTripTests {
         // security.capability v2: cap_net_bind_service (bit 10) permitted and effective.
         let capability: [UInt8] = [0x01, 0x00, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00] + [UInt8](repeating: 0, count: 12)
         let tarball = directory.path + "/meta.tar.gz"
-        try TestTarball.write([
-            .directory("bin/"),
-            TestEntry(name: "bin/ping", kind: .file(Array("ping".utf8)), mode: 0o4755, uid: 0, gid: 0, mtime: 1_600_000_000,
-                      xattrs: [("security.capability", capability)]),
-            TestEntry(name: "home/user/file", kind: .file(Array("data".utf8)), mode: 0o640, uid: 1000, gid: 1001, mtime: 1_500_000_000,
-                      xattrs: [("user.comment", Array("hello".utf8))]),
-            .hardlink("home/user/link", to: "home/user/file"),
-            TestEntry(name: "home/user/", kind: .directory, mode: 0o700, uid: 1000, gid: 1000, mtime: 1_400_000_000),
-        ], to: tarball)
+        try TestTarball.write(
+            [
+                .directory("bin/"),
+                TestEntry(
+                    name: "bin/ping", kind: .file(Array("ping".utf8)), mode: 0o4755, uid: 0, gid: 0,
+                    mtime: 1_600_000_000,
+                    xattrs: [("security.capability", capability)]),
+                TestEntry(
+                    name: "home/user/file", kind: .file(Array("data".utf8)), mode: 0o640, uid: 1000, gid: 1001,
+                    mtime: 1_500_000_000,
+                    xattrs: [("user.comment", Array("hello".utf8))]),
+                .hardlink("home/user/link", to: "home/user/file"),
+                TestEntry(
+                    name: "home/user/", kind: .directory, mode: 0o700, uid: 1000, gid: 1000, mtime: 1_400_000_000),
+            ], to: tarball)
         let layer = directory.path + "/layer"
         mkdir(layer, 0o755)
         try LayerArchive.extract(tarball: tarball, into: layer)

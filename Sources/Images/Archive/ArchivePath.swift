@@ -20,7 +20,9 @@ struct ArchivePath: Equatable {
             if component.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
                 guard !components.isEmpty else {
                     let subject = role == "entry" ? "it" : "its \(role) '\(String(decoding: bytes, as: UTF8.self))'"
-                    throw ImageError(.unsafeArchive, "refusing archive entry '\(entry)': \(subject) climbs out of the layer with '..'")
+                    throw ImageError(
+                        .unsafeArchive,
+                        "refusing archive entry '\(entry)': \(subject) climbs out of the layer with '..'")
                 }
                 components.removeLast()
                 continue

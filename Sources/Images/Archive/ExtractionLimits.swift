@@ -16,7 +16,8 @@ public struct ExtractionLimits: Sendable, Equatable {
     public var maxEntries: Int
     public var deviceNodes: DeviceNodes
 
-    public init(maxUncompressedBytes: Int64 = 16 << 30, maxEntries: Int = 1_000_000, deviceNodes: DeviceNodes = .refuse) {
+    public init(maxUncompressedBytes: Int64 = 16 << 30, maxEntries: Int = 1_000_000, deviceNodes: DeviceNodes = .refuse)
+    {
         self.maxUncompressedBytes = maxUncompressedBytes
         self.maxEntries = maxEntries
         self.deviceNodes = deviceNodes

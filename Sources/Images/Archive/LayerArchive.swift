@@ -9,7 +9,9 @@ public enum LayerArchive {
     /// relative first, as tar does. `.wh.NAME` becomes an overlayfs whiteout (character device
     /// 0/0) and `.wh..wh..opq` marks its directory `trusted.overlay.opaque=y`. Modes, owners,
     /// mtimes, extended attributes and hardlinks are preserved.
-    public static func extract(tarball: String, into directory: String, limits: ExtractionLimits = .default) throws(ImageError) {
+    public static func extract(tarball: String, into directory: String, limits: ExtractionLimits = .default)
+        throws(ImageError)
+    {
         let extractor = try LayerExtractor(rootPath: directory, limits: limits)
         try extractor.extract(tarball: tarball)
     }
@@ -17,14 +19,20 @@ public enum LayerArchive {
     /// Writes `directory` as a gzip tar at `tarballGz` and returns its diff id (`sha256:` of the
     /// uncompressed tar), digest (`sha256:` of the gzip file) and the gzip file's size.
     ///
-    /// The output depends only on the tree: entries are sorted and the gzip header has no time.
+    /// The output depends only on the tree: entries are sorted and the gzip header has no time;
+    /// with `SOURCE_DATE_EPOCH` set, later modification times are clamped to it.
     /// Overlay whiteouts (character devices 0/0, opaque directories) become OCI `.wh.` entries.
-    public static func create(from directory: String, to tarballGz: String) throws(ImageError) -> (diffID: String, digest: String, size: Int64) {
+    public static func create(from directory: String, to tarballGz: String) throws(ImageError) -> (
+        diffID: String, digest: String, size: Int64
+    ) {
         let blob = try writeLayer(from: directory, to: tarballGz)
         return (blob.diffID, blob.digest, blob.size)
     }
 
-    static func writeLayer(from directory: String, to tarballGz: String) throws(ImageError) -> LayerBlob {
-        try LayerWriter(source: directory, output: tarballGz).write()
+    static func writeLayer(
+        from directory: String, to tarballGz: String,
+        options: LayerWriter.Options = LayerWriter.Options()
+    ) throws(ImageError) -> LayerBlob {
+        try LayerWriter(source: directory, output: tarballGz, options: options).write()
     }
 }

@@ -26,7 +26,8 @@ final class LayerExtractor {
     init(rootPath: String, limits: ExtractionLimits) throws(ImageError) {
         let fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ImageError(errno == ENOENT ? .notFound : .io, "cannot open layer directory \(rootPath): \(Errno.text(errno))")
+            throw ImageError(
+                errno == ENOENT ? .notFound : .io, "cannot open layer directory \(rootPath): \(Errno.text(errno))")
         }
         self.rootFD = fd
         self.rootPath = rootPath
@@ -44,7 +45,8 @@ final class LayerExtractor {
         archive_read_support_format_empty(archive)
         guard archive_read_open_filename(archive, tarball, 1 << 16) == ARCHIVE_OK else {
             let reason = Self.errorText(archive)
-            throw ImageError(FileSystem.exists(tarball) ? .corrupt : .notFound, "cannot read archive \(tarball): \(reason)")
+            throw ImageError(
+                FileSystem.exists(tarball) ? .corrupt : .notFound, "cannot read archive \(tarball): \(reason)")
         }
         var entry: OpaquePointer?
         while true {
@@ -56,7 +58,9 @@ final class LayerExtractor {
             entryCount += 1
             let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? "?"
             guard entryCount <= limits.maxEntries else {
-                throw ImageError(.unsafeArchive, "refusing archive \(tarball) at entry '\(name)': more than \(limits.maxEntries) entries")
+                throw ImageError(
+                    .unsafeArchive,
+                    "refusing archive \(tarball) at entry '\(name)': more than \(limits.maxEntries) entries")
             }
             try extractEntry(entry, name: name, archive: archive, tarball: tarball)
         }
@@ -71,7 +75,9 @@ final class LayerExtractor {
 
     // MARK: - Entries
 
-    private func extractEntry(_ entry: OpaquePointer, name: String, archive: OpaquePointer, tarball: String) throws(ImageError) {
+    private func extractEntry(_ entry: OpaquePointer, name: String, archive: OpaquePointer, tarball: String)
+        throws(ImageError)
+    {
         guard let rawName = archive_entry_pathname(entry) else {
             throw ImageError(.corrupt, "archive \(tarball) has an entry without a name")
         }
@@ -84,15 +90,21 @@ final class LayerExtractor {
             if fileType == S_IFDIR { try applyDirectoryMetadata(fd: rootFD, path: path, entry: entry, name: name) }
             return
         }
-        if hardlinkTarget == nil && fileType != S_IFREG && fileType != S_IFDIR && fileType != S_IFLNK && fileType != S_IFIFO {
+        if hardlinkTarget == nil && fileType != S_IFREG && fileType != S_IFDIR && fileType != S_IFLNK
+            && fileType != S_IFIFO
+        {
             if fileType == S_IFSOCK { return }
             if fileType == S_IFCHR && archive_entry_rdevmajor(entry) == 0 && archive_entry_rdevminor(entry) == 0 {
                 // Already an overlay whiteout: fine.
             } else if limits.deviceNodes == .skip {
                 return
             } else {
-                let kind = fileType == S_IFBLK ? "block device" : fileType == S_IFCHR ? "character device" : "special file"
-                throw ImageError(.unsafeArchive, "refusing archive entry '\(name)': a \(kind) (\(archive_entry_rdevmajor(entry)),\(archive_entry_rdevminor(entry))); layers may hold only files, directories, links, fifos and whiteouts")
+                let kind =
+                    fileType == S_IFBLK ? "block device" : fileType == S_IFCHR ? "character device" : "special file"
+                throw ImageError(
+                    .unsafeArchive,
+                    "refusing archive entry '\(name)': a \(kind) (\(archive_entry_rdevmajor(entry)),\(archive_entry_rdevminor(entry))); layers may hold only files, directories, links, fifos and whiteouts"
+                )
             }
         }
 
@@ -103,7 +115,8 @@ final class LayerExtractor {
         if base == Self.opaqueWhiteout {
             // The parent hides everything below it in lower layers.
             guard fsetxattr(parentFD, "trusted.overlay.opaque", "y", 1, 0) == 0 else {
-                throw ImageError(.io, "archive entry '\(name)': cannot mark \(path.parent.display) opaque: \(Errno.text(errno))")
+                throw ImageError(
+                    .io, "archive entry '\(name)': cannot mark \(path.parent.display) opaque: \(Errno.text(errno))")
             }
             return
         }
@@ -150,7 +163,9 @@ final class LayerExtractor {
                 if mkdirat(parentFD, prefix.base.cName, 0o755) != 0 && errno != EEXIST {
                     let code = errno
                     close(parentFD)
-                    throw ImageError(.io, "archive entry '\(entryName)': cannot create directory \(prefix.display): \(Errno.text(code))")
+                    throw ImageError(
+                        .io,
+                        "archive entry '\(entryName)': cannot create directory \(prefix.display): \(Errno.text(code))")
                 }
                 // mkdir obeyed the umask.
                 fchmodat(parentFD, prefix.base.cName, 0o755, 0)
@@ -169,21 +184,30 @@ final class LayerExtractor {
     private func containmentError(_ code: Int32, path: ArchivePath, entryName: String) -> ImageError {
         switch code {
         case EXDEV:
-            return ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its path \(path.display) goes through a symbolic link that leads out of the layer")
+            return ImageError(
+                .unsafeArchive,
+                "refusing archive entry '\(entryName)': its path \(path.display) goes through a symbolic link that leads out of the layer"
+            )
         case ELOOP:
-            return ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its path \(path.display) goes through a symbolic link loop")
+            return ImageError(
+                .unsafeArchive,
+                "refusing archive entry '\(entryName)': its path \(path.display) goes through a symbolic link loop")
         case ENOTDIR:
-            return ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': \(path.display) is not a directory")
+            return ImageError(
+                .unsafeArchive, "refusing archive entry '\(entryName)': \(path.display) is not a directory")
         case ENOENT:
             return ImageError(.notFound, "archive entry '\(entryName)': \(path.display) does not exist in the layer")
         default:
-            return ImageError(.io, "archive entry '\(entryName)': cannot open \(path.display) in \(rootPath): \(Errno.text(code))")
+            return ImageError(
+                .io, "archive entry '\(entryName)': cannot open \(path.display) in \(rootPath): \(Errno.text(code))")
         }
     }
 
     /// Removes whatever a previous entry left at `name`, so a later entry replaces it as tar does.
     /// A directory stays when a directory replaces it (tar merges them).
-    private func clearExisting(parentFD: Int32, name: [CChar], keepDirectory: Bool, entryName: String) throws(ImageError) {
+    private func clearExisting(parentFD: Int32, name: [CChar], keepDirectory: Bool, entryName: String)
+        throws(ImageError)
+    {
         var info = stat()
         guard fstatat(parentFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
         if keepDirectory && (info.st_mode & S_IFMT) == S_IFDIR { return }
@@ -192,30 +216,43 @@ final class LayerExtractor {
 
     // MARK: - Entry kinds
 
-    private func makeDirectory(parentFD: Int32, name: [CChar], path: ArchivePath, entry: OpaquePointer, entryName: String) throws(ImageError) {
+    private func makeDirectory(
+        parentFD: Int32, name: [CChar], path: ArchivePath, entry: OpaquePointer, entryName: String
+    ) throws(ImageError) {
         try clearExisting(parentFD: parentFD, name: name, keepDirectory: true, entryName: entryName)
         if mkdirat(parentFD, name, 0o700) != 0 && errno != EEXIST {
             throw ImageError(.io, "archive entry '\(entryName)': cannot create directory: \(Errno.text(errno))")
         }
         let fd = openat(parentFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw ImageError(.io, "archive entry '\(entryName)': cannot open directory: \(Errno.text(errno))") }
+        guard fd >= 0 else {
+            throw ImageError(.io, "archive entry '\(entryName)': cannot open directory: \(Errno.text(errno))")
+        }
         defer { close(fd) }
         try applyDirectoryMetadata(fd: fd, path: path, entry: entry, name: entryName)
     }
 
-    private func applyDirectoryMetadata(fd: Int32, path: ArchivePath, entry: OpaquePointer, name: String) throws(ImageError) {
+    private func applyDirectoryMetadata(fd: Int32, path: ArchivePath, entry: OpaquePointer, name: String)
+        throws(ImageError)
+    {
         try applyMetadata(fd: fd, entry: entry, entryName: name)
         directoryTimes.append((path, Self.modificationTime(entry)))
     }
 
-    private func makeRegularFile(parentFD: Int32, name: [CChar], entry: OpaquePointer, entryName: String, archive: OpaquePointer) throws(ImageError) {
+    private func makeRegularFile(
+        parentFD: Int32, name: [CChar], entry: OpaquePointer, entryName: String, archive: OpaquePointer
+    ) throws(ImageError) {
         let declared = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : 0
         guard contentBytes + declared <= limits.maxUncompressedBytes else {
-            throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its \(declared) bytes exceed the limit of \(limits.maxUncompressedBytes) uncompressed bytes for the layer")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing archive entry '\(entryName)': its \(declared) bytes exceed the limit of \(limits.maxUncompressedBytes) uncompressed bytes for the layer"
+            )
         }
         try clearExisting(parentFD: parentFD, name: name, keepDirectory: false, entryName: entryName)
         let fd = openat(parentFD, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ImageError(.io, "archive entry '\(entryName)': cannot create file: \(Errno.text(errno))") }
+        guard fd >= 0 else {
+            throw ImageError(.io, "archive entry '\(entryName)': cannot create file: \(Errno.text(errno))")
+        }
         defer { close(fd) }
         var buffer: UnsafeRawPointer?
         var size = 0
@@ -224,11 +261,15 @@ final class LayerExtractor {
             let status = archive_read_data_block(archive, &buffer, &size, &offset)
             if status == ARCHIVE_EOF { break }
             guard status == ARCHIVE_OK || status == ARCHIVE_WARN else {
-                throw ImageError(.corrupt, "archive entry '\(entryName)': cannot read its data: \(Self.errorText(archive))")
+                throw ImageError(
+                    .corrupt, "archive entry '\(entryName)': cannot read its data: \(Self.errorText(archive))")
             }
             contentBytes += Int64(size)
             guard contentBytes <= limits.maxUncompressedBytes else {
-                throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': the layer exceeds the limit of \(limits.maxUncompressedBytes) uncompressed bytes")
+                throw ImageError(
+                    .unsafeArchive,
+                    "refusing archive entry '\(entryName)': the layer exceeds the limit of \(limits.maxUncompressedBytes) uncompressed bytes"
+                )
             }
             var written = 0
             while written < size, let buffer {
@@ -249,7 +290,8 @@ final class LayerExtractor {
         futimens(fd, &times)
     }
 
-    private func makeSymlink(parentFD: Int32, name: [CChar], entry: OpaquePointer, entryName: String) throws(ImageError) {
+    private func makeSymlink(parentFD: Int32, name: [CChar], entry: OpaquePointer, entryName: String) throws(ImageError)
+    {
         guard let target = archive_entry_symlink(entry), target.pointee != 0 else {
             throw ImageError(.corrupt, "archive entry '\(entryName)': a symbolic link without a target")
         }
@@ -264,7 +306,9 @@ final class LayerExtractor {
         utimensat(parentFD, name, &times, AT_SYMLINK_NOFOLLOW)
     }
 
-    private func makeHardlink(parentFD: Int32, name: [CChar], path: ArchivePath, target rawTarget: UnsafePointer<CChar>, entryName: String) throws(ImageError) {
+    private func makeHardlink(
+        parentFD: Int32, name: [CChar], path: ArchivePath, target rawTarget: UnsafePointer<CChar>, entryName: String
+    ) throws(ImageError) {
         let target = try ArchivePath(raw: rawTarget, entry: entryName, role: "hardlink target")
         guard !target.isRoot else {
             throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': a hardlink to the layer root")
@@ -273,29 +317,42 @@ final class LayerExtractor {
         let targetParentFD: Int32
         do {
             targetParentFD = try openDirectory(target.parent, entryName: entryName, create: false)
-        } catch where error.code == .notFound {
-            throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its hardlink target \(target.display) is not in the layer (targets are names of earlier entries, taken relative to the layer root)")
+        } catch  where error.code == .notFound {
+            throw ImageError(
+                .unsafeArchive,
+                "refusing archive entry '\(entryName)': its hardlink target \(target.display) is not in the layer (targets are names of earlier entries, taken relative to the layer root)"
+            )
         }
         defer { close(targetParentFD) }
         var info = stat()
         guard fstatat(targetParentFD, target.base.cName, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-            throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its hardlink target \(target.display) is not in the layer")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing archive entry '\(entryName)': its hardlink target \(target.display) is not in the layer")
         }
         guard (info.st_mode & S_IFMT) != S_IFDIR else {
-            throw ImageError(.unsafeArchive, "refusing archive entry '\(entryName)': its hardlink target \(target.display) is a directory")
+            throw ImageError(
+                .unsafeArchive,
+                "refusing archive entry '\(entryName)': its hardlink target \(target.display) is a directory")
         }
         try clearExisting(parentFD: parentFD, name: name, keepDirectory: false, entryName: entryName)
         // Flags 0: link the target entry itself, never what a symbolic link there points to.
         guard linkat(targetParentFD, target.base.cName, parentFD, name, 0) == 0 else {
-            throw ImageError(.io, "archive entry '\(entryName)': cannot link to \(target.display): \(Errno.text(errno))")
+            throw ImageError(
+                .io, "archive entry '\(entryName)': cannot link to \(target.display): \(Errno.text(errno))")
         }
     }
 
     /// A whiteout hides `name` of lower layers: overlayfs spells it as a character device 0/0.
-    private func makeWhiteout(parentFD: Int32, name: [CChar], entry: OpaquePointer, entryName: String) throws(ImageError) {
+    private func makeWhiteout(parentFD: Int32, name: [CChar], entry: OpaquePointer, entryName: String)
+        throws(ImageError)
+    {
         try clearExisting(parentFD: parentFD, name: name, keepDirectory: false, entryName: entryName)
         guard mknodat(parentFD, name, S_IFCHR, 0) == 0 else {
-            throw ImageError(.io, "archive entry '\(entryName)': cannot create the whiteout device (mknod needs CAP_MKNOD): \(Errno.text(errno))")
+            throw ImageError(
+                .io,
+                "archive entry '\(entryName)': cannot create the whiteout device (mknod needs CAP_MKNOD): \(Errno.text(errno))"
+            )
         }
         fchownat(parentFD, name, archive_entry_uid(entry).asID, archive_entry_gid(entry).asID, AT_SYMLINK_NOFOLLOW)
         var times = [Self.keepAccessTime, Self.modificationTime(entry)]
@@ -303,7 +360,9 @@ final class LayerExtractor {
     }
 
     /// Fifos and whiteout devices (others were refused or skipped before).
-    private func makeNode(parentFD: Int32, name: [CChar], type: mode_t, entry: OpaquePointer, entryName: String) throws(ImageError) {
+    private func makeNode(parentFD: Int32, name: [CChar], type: mode_t, entry: OpaquePointer, entryName: String)
+        throws(ImageError)
+    {
         try clearExisting(parentFD: parentFD, name: name, keepDirectory: false, entryName: entryName)
         guard mknodat(parentFD, name, type | 0o600, 0) == 0 else {
             throw ImageError(.io, "archive entry '\(entryName)': cannot create node: \(Errno.text(errno))")
@@ -338,7 +397,8 @@ final class LayerExtractor {
             // layers' files; layers express those only as whiteout entries.
             if name.hasPrefix("trusted.overlay.") || name.hasPrefix("user.overlay.") { continue }
             guard fsetxattr(fd, namePointer, value, size, 0) == 0 else {
-                throw ImageError(.io, "archive entry '\(entryName)': cannot set extended attribute \(name): \(Errno.text(errno))")
+                throw ImageError(
+                    .io, "archive entry '\(entryName)': cannot set extended attribute \(name): \(Errno.text(errno))")
             }
         }
     }
@@ -350,7 +410,8 @@ final class LayerExtractor {
 
     private func applyDirectoryTimes() throws(ImageError) {
         for (path, time) in directoryTimes {
-            let opened: ContainedOpen.Outcome = path.isRoot
+            let opened: ContainedOpen.Outcome =
+                path.isRoot
                 ? .opened(dup(rootFD))
                 : ContainedOpen.open(path.cString, below: rootFD, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
             // A later entry may have replaced the directory; its own time was set then.

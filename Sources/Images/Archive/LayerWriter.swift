@@ -16,16 +16,31 @@ struct LayerBlob: Equatable {
 /// Writes a directory as a reproducible gzip layer tar: entries sorted bytewise, pax format,
 /// no gzip timestamp, hardlinks kept, overlayfs whiteouts turned back into OCI `.wh.` entries.
 ///
-/// The tar stream is hashed (diff id) on its way into a second libarchive writer that only
-/// gzips ("raw" format), whose output is hashed again (blob digest) on its way to the file.
+/// The tar stream is hashed (diff id) on its way into a parallel gzip compressor, whose
+/// output is hashed again (blob digest) on its way to the file.
 final class LayerWriter {
+    /// Choices that depend on where the tree comes from.
+    struct Options {
+        /// Entries newer than this (seconds since the epoch) get this mtime: `SOURCE_DATE_EPOCH`.
+        var clampModificationTime: Int?
+        /// Leave out device nodes other than whiteouts (a root filesystem's `/dev`; the runtime
+        /// mounts its own).
+        var skipDevices = false
+
+        init(clampModificationTime: Int? = Timestamp.sourceDateEpoch, skipDevices: Bool = false) {
+            self.clampModificationTime = clampModificationTime
+            self.skipDevices = skipDevices
+        }
+    }
+
+    private let options: Options
     private let sourcePath: String
     private let outputPath: String
     private let outputFD: Int32
     private let tarDigest = StreamingDigest()
     private let gzipDigest = StreamingDigest()
     private var tar: OpaquePointer?
-    private var gzip: OpaquePointer?
+    private var gzip: ParallelGzip?
     private var failure: ImageError?
     private var hardlinks: [HardlinkKey: [CChar]] = [:]
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -35,7 +50,8 @@ final class LayerWriter {
         var inode: UInt64
     }
 
-    init(source: String, output: String) throws(ImageError) {
+    init(source: String, output: String, options: Options = Options()) throws(ImageError) {
+        self.options = options
         sourcePath = source
         outputPath = output
         outputFD = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -44,7 +60,6 @@ final class LayerWriter {
 
     deinit {
         if let tar { archive_write_free(tar) }
-        if let gzip { archive_write_free(gzip) }
         close(outputFD)
         buffer.deallocate()
     }
@@ -52,68 +67,46 @@ final class LayerWriter {
     func write() throws(ImageError) -> LayerBlob {
         let rootFD = open(sourcePath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootFD >= 0 else {
-            throw ImageError(errno == ENOENT ? .notFound : .io, "cannot open directory \(sourcePath): \(Errno.text(errno))")
+            throw ImageError(
+                errno == ENOENT ? .notFound : .io, "cannot open directory \(sourcePath): \(Errno.text(errno))")
         }
         defer { close(rootFD) }
         try openArchives()
         try walk(directoryFD: rootFD, relative: [])
         try check(archive_write_close(tar), tar, "finish the tar stream")
-        try check(archive_write_close(gzip), gzip, "finish the gzip stream")
         if let failure { throw failure }
+        try gzip!.finish()
         guard fsync(outputFD) == 0 else { throw ImageError(.io, "cannot fsync \(outputPath): \(Errno.text(errno))") }
         let uncompressed = tarDigest.byteCount
         let size = gzipDigest.byteCount
-        return LayerBlob(diffID: tarDigest.finish(), digest: gzipDigest.finish(), size: size, uncompressedSize: uncompressed)
+        return LayerBlob(
+            diffID: tarDigest.finish(), digest: gzipDigest.finish(), size: size, uncompressedSize: uncompressed)
     }
 
     // MARK: - libarchive plumbing
 
     private func openArchives() throws(ImageError) {
-        guard let gzip = archive_write_new(), let tar = archive_write_new() else {
-            throw ImageError(.io, "libarchive: out of memory")
-        }
-        self.gzip = gzip
+        guard let tar = archive_write_new() else { throw ImageError(.io, "libarchive: out of memory") }
         self.tar = tar
+        gzip = ParallelGzip { [unowned self] (bytes) throws(ImageError) in try self.emitCompressed(bytes) }
         let context = Unmanaged.passUnretained(self).toOpaque()
-
-        archive_write_set_format_raw(gzip)
-        archive_write_add_filter_gzip(gzip)
-        // No timestamp in the gzip header, so the same tree always gives the same blob.
-        archive_write_set_options(gzip, "gzip:!timestamp")
-        archive_write_set_bytes_in_last_block(gzip, 1)
-        try check(archive_write_open2(gzip, context, nil, { _, context, bytes, count in
-            let writer = Unmanaged<LayerWriter>.fromOpaque(context!).takeUnretainedValue()
-            return writer.emitCompressed(UnsafeRawBufferPointer(start: bytes, count: count))
-        }, nil, nil), gzip, "start the gzip stream")
-        guard let rawEntry = archive_entry_new() else { throw ImageError(.io, "libarchive: out of memory") }
-        defer { archive_entry_free(rawEntry) }
-        archive_entry_set_filetype(rawEntry, Glibc.S_IFREG)
-        archive_entry_set_pathname(rawEntry, "layer.tar")
-        try check(archive_write_header(gzip, rawEntry), gzip, "start the gzip stream")
 
         archive_write_set_format_pax_restricted(tar)
         archive_write_set_bytes_in_last_block(tar, 1)
-        try check(archive_write_open2(tar, context, nil, { _, context, bytes, count in
-            let writer = Unmanaged<LayerWriter>.fromOpaque(context!).takeUnretainedValue()
-            return writer.emitTar(UnsafeRawBufferPointer(start: bytes, count: count))
-        }, nil, nil), tar, "start the tar stream")
+        try check(
+            archive_write_open2(
+                tar, context, nil,
+                { _, context, bytes, count in
+                    let writer = Unmanaged<LayerWriter>.fromOpaque(context!).takeUnretainedValue()
+                    return writer.emitTar(UnsafeRawBufferPointer(start: bytes, count: count))
+                }, nil, nil), tar, "start the tar stream")
     }
 
     private func emitTar(_ bytes: UnsafeRawBufferPointer) -> Int {
         tarDigest.update(bytes)
         guard bytes.count > 0 else { return 0 }
-        let written = archive_write_data(gzip, bytes.baseAddress, bytes.count)
-        if written < 0 {
-            failure = failure ?? ImageError(.io, "cannot compress \(outputPath): \(LayerExtractor.errorText(gzip!))")
-            return -1
-        }
-        return bytes.count
-    }
-
-    private func emitCompressed(_ bytes: UnsafeRawBufferPointer) -> Int {
-        gzipDigest.update(bytes)
         do {
-            try FileSystem.writeAll(outputFD, bytes, path: outputPath)
+            try gzip!.write(bytes)
         } catch {
             failure = failure ?? error
             return -1
@@ -121,10 +114,16 @@ final class LayerWriter {
         return bytes.count
     }
 
+    private func emitCompressed(_ bytes: UnsafeRawBufferPointer) throws(ImageError) {
+        gzipDigest.update(bytes)
+        try FileSystem.writeAll(outputFD, bytes, path: outputPath)
+    }
+
     private func check(_ status: Int32, _ archive: OpaquePointer?, _ what: String) throws(ImageError) {
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN else {
             if let failure { throw failure }
-            throw ImageError(.io, "cannot \(what) for \(outputPath): \(archive.map(LayerExtractor.errorText) ?? "libarchive error")")
+            throw ImageError(
+                .io, "cannot \(what) for \(outputPath): \(archive.map(LayerExtractor.errorText) ?? "libarchive error")")
         }
     }
 
@@ -143,7 +142,8 @@ final class LayerWriter {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 let childFD = openat(directoryFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard childFD >= 0 else {
-                    throw ImageError(.io, "cannot open \(sourcePath)/\(String(nulTerminated: path)): \(Errno.text(errno))")
+                    throw ImageError(
+                        .io, "cannot open \(sourcePath)/\(String(nulTerminated: path)): \(Errno.text(errno))")
                 }
                 defer { close(childFD) }
                 try walk(directoryFD: childFD, relative: path)
@@ -154,12 +154,17 @@ final class LayerWriter {
     private func writeEntry(directoryFD: Int32, name: [CChar], path: [CChar], info: stat) throws(ImageError) {
         let type = info.st_mode & S_IFMT
         if type == S_IFSOCK { return }
+        if options.skipDevices && (type == S_IFBLK || (type == S_IFCHR && info.st_rdev != 0)) { return }
         let display = String(nulTerminated: path)
         guard let entry = archive_entry_new() else { throw ImageError(.io, "libarchive: out of memory") }
         defer { archive_entry_free(entry) }
         archive_entry_set_uid(entry, Int64(info.st_uid))
         archive_entry_set_gid(entry, Int64(info.st_gid))
-        archive_entry_set_mtime(entry, info.st_mtim.tv_sec, info.st_mtim.tv_nsec)
+        var modified = info.st_mtim
+        if let limit = options.clampModificationTime, modified.tv_sec >= limit {
+            modified = timespec(tv_sec: limit, tv_nsec: 0)
+        }
+        archive_entry_set_mtime(entry, modified.tv_sec, modified.tv_nsec)
 
         if type == S_IFCHR && info.st_rdev == 0 {
             // An overlayfs whiteout becomes the OCI `.wh.NAME` marker.
@@ -179,7 +184,9 @@ final class LayerWriter {
         case S_IFLNK:
             var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let length = readlinkat(directoryFD, name, &target, target.count - 1)
-            guard length >= 0 else { throw ImageError(.io, "cannot read link \(sourcePath)/\(display): \(Errno.text(errno))") }
+            guard length >= 0 else {
+                throw ImageError(.io, "cannot read link \(sourcePath)/\(display): \(Errno.text(errno))")
+            }
             target[length] = 0
             archive_entry_copy_symlink(entry, target)
         case S_IFCHR, S_IFBLK:
@@ -200,7 +207,9 @@ final class LayerWriter {
             archive_entry_set_size(entry, Int64(info.st_size))
         }
         try check(archive_write_header(tar, entry), tar, "write the header of \(display)")
-        if type == S_IFREG { try copyContents(directoryFD: directoryFD, name: name, display: display, size: Int64(info.st_size)) }
+        if type == S_IFREG {
+            try copyContents(directoryFD: directoryFD, name: name, display: display, size: Int64(info.st_size))
+        }
         if opaque {
             // The directory hides lower layers' contents: OCI says so with `.wh..wh..opq` inside it.
             guard let marker = archive_entry_new() else { throw ImageError(.io, "libarchive: out of memory") }
@@ -210,7 +219,7 @@ final class LayerWriter {
             archive_entry_set_size(marker, 0)
             archive_entry_set_uid(marker, Int64(info.st_uid))
             archive_entry_set_gid(marker, Int64(info.st_gid))
-            archive_entry_set_mtime(marker, info.st_mtim.tv_sec, info.st_mtim.tv_nsec)
+            archive_entry_set_mtime(marker, modified.tv_sec, modified.tv_nsec)
             try check(archive_write_header(tar, marker), tar, "write the opaque marker of \(display)")
         }
     }
@@ -251,7 +260,9 @@ final class LayerWriter {
         var list = [CChar](repeating: 0, count: listSize)
         let listed = llistxattr(full, &list, listSize)
         guard listed > 0 else { return false }
-        let names = list[0..<listed].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }.sorted()
+        let names = list[0..<listed].split(separator: 0).map {
+            String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }.sorted()
         var opaque = false
         for name in names {
             let valueSize = lgetxattr(full, name, nil as UnsafeMutableRawPointer?, 0)

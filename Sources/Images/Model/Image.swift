@@ -17,9 +17,14 @@ public struct Image: Sendable, Equatable {
     public var architecture: String
     /// OCI operating system, `linux`.
     public var os: String
+    /// The steps that made the image, oldest first (the config's `history`).
+    public var history: [HistoryEntry]
 
-    public init(id: String, references: [String], size: Int64, created: String, config: ImageConfig,
-                diffIDs: [String], manifestDigest: String, architecture: String = "amd64", os: String = "linux") {
+    public init(
+        id: String, references: [String], size: Int64, created: String, config: ImageConfig,
+        diffIDs: [String], manifestDigest: String, architecture: String = "amd64", os: String = "linux",
+        history: [HistoryEntry] = []
+    ) {
         self.id = id
         self.references = references
         self.size = size
@@ -29,6 +34,7 @@ public struct Image: Sendable, Equatable {
         self.manifestDigest = manifestDigest
         self.architecture = architecture
         self.os = os
+        self.history = history
     }
 
     /// The first 12 hex digits of the id, as `docker image ls` shows it.

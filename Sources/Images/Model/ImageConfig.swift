@@ -16,9 +16,11 @@ public struct ImageConfig: Sendable, Equatable, Codable {
     public var stopSignal: String?
     public var healthcheck: ImageHealthcheck?
 
-    public init(env: [String] = [], cmd: [String]? = nil, entrypoint: [String]? = nil, workingDir: String? = nil,
-                user: String? = nil, exposedPorts: [String] = [], volumes: [String] = [],
-                labels: [String: String] = [:], stopSignal: String? = nil, healthcheck: ImageHealthcheck? = nil) {
+    public init(
+        env: [String] = [], cmd: [String]? = nil, entrypoint: [String]? = nil, workingDir: String? = nil,
+        user: String? = nil, exposedPorts: [String] = [], volumes: [String] = [],
+        labels: [String: String] = [:], stopSignal: String? = nil, healthcheck: ImageHealthcheck? = nil
+    ) {
         self.env = env
         self.cmd = cmd
         self.entrypoint = entrypoint
@@ -32,8 +34,15 @@ public struct ImageConfig: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case env = "Env", cmd = "Cmd", entrypoint = "Entrypoint", workingDir = "WorkingDir", user = "User"
-        case exposedPorts = "ExposedPorts", volumes = "Volumes", labels = "Labels", stopSignal = "StopSignal"
+        case env = "Env"
+        case cmd = "Cmd"
+        case entrypoint = "Entrypoint"
+        case workingDir = "WorkingDir"
+        case user = "User"
+        case exposedPorts = "ExposedPorts"
+        case volumes = "Volumes"
+        case labels = "Labels"
+        case stopSignal = "StopSignal"
         case healthcheck = "Healthcheck"
     }
 
@@ -62,7 +71,8 @@ public struct ImageConfig: Sendable, Equatable, Codable {
         if let workingDir, !workingDir.isEmpty { try container.encode(workingDir, forKey: .workingDir) }
         if let user, !user.isEmpty { try container.encode(user, forKey: .user) }
         if !exposedPorts.isEmpty {
-            try container.encode(Dictionary(uniqueKeysWithValues: exposedPorts.map { ($0, Empty()) }), forKey: .exposedPorts)
+            try container.encode(
+                Dictionary(uniqueKeysWithValues: exposedPorts.map { ($0, Empty()) }), forKey: .exposedPorts)
         }
         if !volumes.isEmpty {
             try container.encode(Dictionary(uniqueKeysWithValues: volumes.map { ($0, Empty()) }), forKey: .volumes)

@@ -14,6 +14,8 @@ public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
         case io
         /// An argument is invalid (for example an empty path).
         case invalidArgument
+        /// The image is in use (by a container) or known by several names: removing it needs force.
+        case conflict
     }
 
     public var code: Code

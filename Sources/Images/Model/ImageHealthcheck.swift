@@ -10,8 +10,10 @@ public struct ImageHealthcheck: Sendable, Equatable, Codable {
     public var startInterval: Int64?
     public var retries: Int?
 
-    public init(test: [String], interval: Int64? = nil, timeout: Int64? = nil, startPeriod: Int64? = nil,
-                startInterval: Int64? = nil, retries: Int? = nil) {
+    public init(
+        test: [String], interval: Int64? = nil, timeout: Int64? = nil, startPeriod: Int64? = nil,
+        startInterval: Int64? = nil, retries: Int? = nil
+    ) {
         self.test = test
         self.interval = interval
         self.timeout = timeout
@@ -21,7 +23,11 @@ public struct ImageHealthcheck: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case test = "Test", interval = "Interval", timeout = "Timeout", startPeriod = "StartPeriod"
-        case startInterval = "StartInterval", retries = "Retries"
+        case test = "Test"
+        case interval = "Interval"
+        case timeout = "Timeout"
+        case startPeriod = "StartPeriod"
+        case startInterval = "StartInterval"
+        case retries = "Retries"
     }
 }

@@ -1,7 +1,8 @@
 /// A parsed `NAME[:TAG]` image reference. The tag defaults to `latest`.
 ///
 /// Names are lowercase: components of `[a-z0-9]` joined by `.`, `-`, `_` or `__`, separated by `/`.
-/// Tags are `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, as in Docker.
+/// Tags are `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, as in Docker. Docker Hub names are kept in
+/// their short form (`docker.io/library/busybox` is `busybox`).
 public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var name: String
     public var tag: String
@@ -23,13 +24,32 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
             }
         }
         guard ImageReference.isValidName(name) else {
-            throw ImageError(.invalidReference, "invalid image reference '\(reference)': the name must be lowercase letters, digits and '.', '-', '_' separated by '/', starting and ending with a letter or digit")
+            throw ImageError(
+                .invalidReference,
+                "invalid image reference '\(reference)': the name must be lowercase letters, digits and '.', '-', '_' separated by '/', starting and ending with a letter or digit"
+            )
         }
         guard ImageReference.isValidTag(tag) else {
-            throw ImageError(.invalidReference, "invalid image reference '\(reference)': the tag must be 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+            throw ImageError(
+                .invalidReference,
+                "invalid image reference '\(reference)': the tag must be 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'"
+            )
         }
-        self.name = String(name)
+        self.name = Self.familiar(String(name))
         self.tag = String(tag)
+    }
+
+    /// Docker Hub names in the short form Docker shows: `docker.io/library/busybox` is
+    /// `busybox`, `docker.io/team/app` is `team/app` (skopeo and podman write the long form).
+    static func familiar(_ name: String) -> String {
+        for registry in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] where name.hasPrefix(registry) {
+            let rest = name.dropFirst(registry.count)
+            if rest.hasPrefix("library/") && rest.dropFirst("library/".count).split(separator: "/").count == 1 {
+                return String(rest.dropFirst("library/".count))
+            }
+            return String(rest)
+        }
+        return name
     }
 
     /// `name:tag`.
@@ -39,9 +59,13 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
         guard !name.isEmpty, name.utf8.count <= 255 else { return false }
         for component in name.split(separator: "/", omittingEmptySubsequences: false) {
             guard let first = component.utf8.first, let last = component.utf8.last,
-                  isAlphanumeric(first), isAlphanumeric(last) else { return false }
-            for byte in component.utf8 where !(isAlphanumeric(byte) || byte == UInt8(ascii: ".")
-                                               || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) {
+                isAlphanumeric(first), isAlphanumeric(last)
+            else { return false }
+            for byte in component.utf8
+            where
+                !(isAlphanumeric(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_"))
+            {
                 return false
             }
         }
@@ -50,7 +74,8 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
 
     static func isValidTag(_ tag: Substring) -> Bool {
         guard let first = tag.utf8.first, tag.utf8.count <= 128,
-              first != UInt8(ascii: "."), first != UInt8(ascii: "-") else { return false }
+            first != UInt8(ascii: "."), first != UInt8(ascii: "-")
+        else { return false }
         return tag.utf8.allSatisfy { byte in
             isAlphanumeric(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
@@ -58,6 +83,7 @@ public struct ImageReference: Sendable, Equatable, Hashable, CustomStringConvert
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 }

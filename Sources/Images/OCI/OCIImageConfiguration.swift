@@ -6,7 +6,7 @@ struct OCIImageConfiguration: Codable, Equatable, Sendable {
     var os: String
     var config: ImageConfig?
     var rootfs: RootFS
-    var history: [History]?
+    var history: [HistoryEntry]?
 
     struct RootFS: Codable, Equatable, Sendable {
         var type: String = "layers"
@@ -15,20 +15,6 @@ struct OCIImageConfiguration: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey {
             case type
             case diffIDs = "diff_ids"
-        }
-    }
-
-    struct History: Codable, Equatable, Sendable {
-        var created: String?
-        var createdBy: String?
-        var comment: String?
-        var emptyLayer: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case created
-            case createdBy = "created_by"
-            case comment
-            case emptyLayer = "empty_layer"
         }
     }
 }

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Digest
 import Glibc
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `blobs/sha256/<hex>`: content-addressed, verified on the way in and on the way out.
 struct BlobStore: Sendable {
@@ -32,7 +33,9 @@ struct BlobStore: Sendable {
         bytes.withUnsafeBytes { raw in
             do throws(ImageError) { try FileSystem.writeAll(fd, raw, path: item.path) } catch { failure = error }
         }
-        if failure == nil && fsync(fd) != 0 { failure = ImageError(.io, "cannot fsync \(item.path): \(Errno.text(errno))") }
+        if failure == nil && fsync(fd) != 0 {
+            failure = ImageError(.io, "cannot fsync \(item.path): \(Errno.text(errno))")
+        }
         close(fd)
         if let failure { throw failure }
         try moveIntoPlace(item.path, target)
@@ -44,8 +47,18 @@ struct BlobStore: Sendable {
         let target = try path(of: digest)
         let actual = try StreamingDigest.ofFile(temporaryPath)
         guard actual.digest == digest, actual.size == size else {
-            throw ImageError(.corrupt, "blob \(temporaryPath) does not match its descriptor: expected \(digest) (\(size) bytes), found \(actual.digest) (\(actual.size) bytes)")
+            throw ImageError(
+                .corrupt,
+                "blob \(temporaryPath) does not match its descriptor: expected \(digest) (\(size) bytes), found \(actual.digest) (\(actual.size) bytes)"
+            )
         }
+        if FileSystem.exists(target) { return }
+        try moveIntoPlace(temporaryPath, target)
+    }
+
+    /// Moves a file the caller has already verified to have `digest` into the store.
+    func adopt(_ temporaryPath: String, digest: String) throws(ImageError) {
+        let target = try path(of: digest)
         if FileSystem.exists(target) { return }
         try moveIntoPlace(temporaryPath, target)
     }
@@ -63,11 +76,17 @@ struct BlobStore: Sendable {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.read(blobPath)
-        } catch where error.code == .notFound {
-            throw ImageError(.corrupt, "blob \(digest) is missing from \(directory); the store is damaged: remove the image and import it again")
+        } catch  where error.code == .notFound {
+            throw ImageError(
+                .corrupt,
+                "blob \(digest) is missing from \(directory); the store is damaged: remove the image and import it again"
+            )
         }
         guard "sha256:" + SHA256.hex(bytes) == digest else {
-            throw ImageError(.corrupt, "blob \(blobPath) does not match its digest; the store is damaged: remove the image and import it again")
+            throw ImageError(
+                .corrupt,
+                "blob \(blobPath) does not match its digest; the store is damaged: remove the image and import it again"
+            )
         }
         return bytes
     }
@@ -75,6 +94,19 @@ struct BlobStore: Sendable {
     /// Decodes a JSON blob, checked against its digest.
     func readJSON<T: Decodable>(_ type: T.Type, _ digest: String) throws(ImageError) -> T {
         try JSONCoding.decode(type, try read(digest), what: "blob \(digest)")
+    }
+
+    /// The stored blob's size in bytes.
+    func size(of digest: String) throws(ImageError) -> Int64 {
+        let blobPath = try path(of: digest)
+        var info = stat()
+        guard lstat(blobPath, &info) == 0 else {
+            throw ImageError(
+                .corrupt,
+                "blob \(digest) is missing from \(directory); the store is damaged: remove the image and import it again"
+            )
+        }
+        return Int64(info.st_size)
     }
 
     func remove(_ digest: String) throws(ImageError) {

@@ -7,9 +7,12 @@ extension ImageStore {
     /// gives containers their own `/dev`), written back as a reproducible gzip layer, and only
     /// then are the blobs, the snapshot and the tag made visible. Importing the same tarball
     /// again reuses the layer and its snapshot. A tag already in use moves to the new image; the
-    /// old one stays, untagged, until removed by id.
-    public func importRootfs(tarball: String, reference: String, config: ImageConfig = ImageConfig(),
-                             createdBy: String = "swiftstack image import") throws(ImageError) -> Image {
+    /// old one stays, untagged, until removed by id. `comment` goes into the history entry
+    /// (`docker import --message`).
+    public func importRootfs(
+        tarball: String, reference: String, config: ImageConfig = ImageConfig(),
+        createdBy: String = "swiftstack image import", comment: String? = nil
+    ) throws(ImageError) -> Image {
         let reference = try ImageReference(parsing: reference)
         guard FileSystem.exists(tarball) else {
             throw ImageError(.notFound, "cannot import \(tarball): no such file")
@@ -18,38 +21,58 @@ extension ImageStore {
         defer { work.discard() }
         let snapshot = work.path + "/snapshot"
         try FileSystem.makeDirectories(snapshot + "/rootfs", mode: 0o755)
-        try LayerArchive.extract(tarball: tarball, into: snapshot + "/rootfs",
-                                 limits: ExtractionLimits(deviceNodes: .skip))
+        var limits = extractionLimits
+        limits.deviceNodes = .skip
+        try LayerArchive.extract(tarball: tarball, into: snapshot + "/rootfs", limits: limits)
         let layerPath = work.path + "/layer.tar.gz"
-        let layer = try LayerArchive.writeLayer(from: snapshot + "/rootfs", to: layerPath)
+        let layer = try LayerArchive.writeLayer(
+            from: snapshot + "/rootfs", to: layerPath,
+            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch))
+        let staged = StagedLayer(
+            blobPath: layerPath, descriptor: layer.descriptor, diffID: layer.diffID, snapshot: snapshot)
+        return try publishImport(
+            staged, reference: reference, config: config,
+            history: HistoryEntry(createdBy: createdBy, comment: comment))
+    }
 
-        let created = Timestamp.now()
+    /// Imports the root filesystem in `directory` as a one-layer image tagged `reference`.
+    ///
+    /// The tree is walked without following symbolic links (`openat` with `O_NOFOLLOW` from the
+    /// directory down); device nodes and sockets are left out, hardlinks, modes, owners and
+    /// extended attributes kept. The written layer is then unpacked as the snapshot, so the
+    /// snapshot holds exactly what the layer says.
+    public func importRootfs(
+        directory: String, reference: String, config: ImageConfig = ImageConfig(),
+        createdBy: String = "swiftstack image import", comment: String? = nil
+    ) throws(ImageError) -> Image {
+        let reference = try ImageReference(parsing: reference)
+        guard FileSystem.isDirectory(directory) else {
+            throw ImageError(.notFound, "cannot import \(directory): no such directory")
+        }
+        let work = try temporary.makeDirectory(purpose: "import")
+        defer { work.discard() }
+        let staged = try stageLayer(
+            from: directory, work: work.path, parentChainID: nil,
+            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, skipDevices: true))
+        return try publishImport(
+            staged, reference: reference, config: config,
+            history: HistoryEntry(createdBy: createdBy, comment: comment))
+    }
+
+    private func publishImport(
+        _ layer: StagedLayer, reference: ImageReference, config: ImageConfig,
+        history: HistoryEntry
+    ) throws(ImageError) -> Image {
+        let created = Timestamp.creation(epoch: sourceDateEpoch)
+        var history = history
+        history.created = created
         let platform = Platform.current
         let configuration = OCIImageConfiguration(
             created: created, author: nil, architecture: platform.architecture, os: platform.os, config: config,
-            rootfs: .init(diffIDs: [layer.diffID]),
-            history: [.init(created: created, createdBy: createdBy)]
+            rootfs: .init(diffIDs: [layer.diffID]), history: [history]
         )
-        let configBytes = try JSONCoding.encode(configuration)
-
         return try StoreLock.withExclusive(lockPath) { () throws(ImageError) -> Image in
-            // Under the lock, so a concurrent removal cannot collect the blobs before the index names them.
-            try blobs.ingest(layerPath, digest: layer.digest, size: layer.size)
-            try commitSnapshot(snapshot, chainID: layer.diffID)
-            let configDigest = try blobs.write(configBytes)
-            let manifest = OCIManifest(
-                config: OCIDescriptor(mediaType: OCIMediaType.config, digest: configDigest, size: Int64(configBytes.count)),
-                layers: [OCIDescriptor(mediaType: OCIMediaType.layerGzip, digest: layer.digest, size: layer.size,
-                                       annotations: [OCIAnnotation.uncompressedSize: String(layer.uncompressedSize)])]
-            )
-            let manifestBytes = try JSONCoding.encode(manifest)
-            let manifestDigest = try blobs.write(manifestBytes)
-            var index = try readIndex()
-            index.tag(reference, manifest: OCIDescriptor(
-                mediaType: OCIMediaType.manifest, digest: manifestDigest, size: Int64(manifestBytes.count),
-                platform: OCIPlatform(architecture: platform.architecture, os: platform.os)))
-            try writeIndex(index)
-            return try loadImage(manifestDigest: manifestDigest, index: index)
+            try publish(layers: [layer], baseLayers: [], configuration: configuration, reference: reference)
         }
     }
 }
@@ -63,18 +86,24 @@ extension OCIIndex {
             var dangling = manifests.remove(at: old)
             let oldDigest = dangling.digest
             if oldDigest != manifest.digest && !manifests.contains(where: { $0.digest == oldDigest }) {
-                dangling.annotations = nil
+                dangling.removeReferenceName()
                 manifests.append(dangling)
             }
         }
         // A dangling entry of the same manifest is replaced by the tagged one.
         manifests.removeAll { $0.digest == manifest.digest && $0.referenceName == nil }
         var tagged = manifest
-        tagged.annotations = [OCIAnnotation.referenceName: name]
+        tagged.annotations = (manifest.annotations ?? [:]).merging([OCIAnnotation.referenceName: name]) { $1 }
         manifests.append(tagged)
     }
 }
 
 extension OCIDescriptor {
     var referenceName: String? { annotations?[OCIAnnotation.referenceName] }
+
+    /// Drops the tag, keeping the summary annotations.
+    mutating func removeReferenceName() {
+        annotations?[OCIAnnotation.referenceName] = nil
+        if annotations?.isEmpty == true { annotations = nil }
+    }
 }

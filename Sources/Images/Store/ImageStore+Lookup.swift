@@ -17,21 +17,60 @@ extension ImageStore {
         return images.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
     }
 
+    /// Every image as `image ls` shows it, newest first, from `index.json` alone (entries the
+    /// store wrote carry a summary; others are read from their blobs).
+    public func summaries() throws(ImageError) -> [ImageSummary] {
+        let index = try readIndex()
+        var byDigest = [String: ImageSummary]()
+        var order = [String]()
+        for descriptor in index.manifests {
+            if var known = byDigest[descriptor.digest] {
+                if let name = descriptor.referenceName { known.references.append(name) }
+                byDigest[descriptor.digest] = known
+                continue
+            }
+            order.append(descriptor.digest)
+            if let annotations = descriptor.annotations, let id = annotations[OCIAnnotation.imageID],
+                let size = annotations[OCIAnnotation.imageSize].flatMap({ Int64($0) }),
+                let created = annotations[OCIAnnotation.created]
+            {
+                byDigest[descriptor.digest] = ImageSummary(
+                    id: id, references: descriptor.referenceName.map { [$0] } ?? [],
+                    size: size, created: created)
+            } else {
+                byDigest[descriptor.digest] = ImageSummary(
+                    try loadImage(manifestDigest: descriptor.digest, index: index))
+            }
+        }
+        return order.compactMap { digest in
+            guard var summary = byDigest[digest] else { return nil }
+            summary.references = Array(Set(summary.references)).sorted()
+            return summary
+        }.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+    }
+
     /// The manifest digest `reference` names in `index`.
     func resolve(_ reference: String, in index: OCIIndex) throws(ImageError) -> String {
         let hexCandidate = reference.hasPrefix("sha256:") ? String(reference.dropFirst(7)) : reference
-        let looksLikeID = hexCandidate.utf8.count >= 4 && hexCandidate.utf8.count <= 64
+        let looksLikeID =
+            hexCandidate.utf8.count >= 4 && hexCandidate.utf8.count <= 64
             && hexCandidate.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
         if !reference.hasPrefix("sha256:"), let parsed = try? ImageReference(parsing: reference),
-           let match = index.manifests.first(where: { $0.referenceName == parsed.description }) {
+            let match = index.manifests.first(where: { $0.referenceName == parsed.description })
+        {
             return match.digest
         }
         guard looksLikeID else {
             if reference.hasPrefix("sha256:") {
-                throw ImageError(.invalidReference, "invalid image id '\(reference)': expected sha256: and 4 to 64 lowercase hex digits")
+                throw ImageError(
+                    .invalidReference,
+                    "invalid image id '\(reference)': expected sha256: and 4 to 64 lowercase hex digits")
             }
             let parsed = try ImageReference(parsing: reference)
-            throw ImageError(.notFound, "no such image: \(parsed); `swiftstack image ls` lists the images, `swiftstack image import FILE \(parsed)` adds one")
+            throw ImageError(
+                .notFound,
+                "no such image: \(parsed); `swiftstack image ls` lists the images, `swiftstack image import FILE \(parsed)` adds one"
+            )
         }
         // An id is the config digest: read each manifest to find it.
         var matches = Set<String>()
@@ -40,7 +79,9 @@ extension ImageStore {
             if manifest.config.digest.dropFirst(7).hasPrefix(hexCandidate) { matches.insert(digest) }
         }
         guard matches.count <= 1 else {
-            throw ImageError(.invalidReference, "image id prefix '\(reference)' is ambiguous: it matches \(matches.count) images; give more digits")
+            throw ImageError(
+                .invalidReference,
+                "image id prefix '\(reference)' is ambiguous: it matches \(matches.count) images; give more digits")
         }
         guard let match = matches.first else {
             throw ImageError(.notFound, "no such image: \(reference); `swiftstack image ls` lists the images")
@@ -53,7 +94,10 @@ extension ImageStore {
         let manifest = try blobs.readJSON(OCIManifest.self, manifestDigest)
         let configuration = try blobs.readJSON(OCIImageConfiguration.self, manifest.config.digest)
         guard configuration.rootfs.diffIDs.count == manifest.layers.count else {
-            throw ImageError(.corrupt, "image \(manifest.config.digest): its config lists \(configuration.rootfs.diffIDs.count) layers but its manifest \(manifest.layers.count)")
+            throw ImageError(
+                .corrupt,
+                "image \(manifest.config.digest): its config lists \(configuration.rootfs.diffIDs.count) layers but its manifest \(manifest.layers.count)"
+            )
         }
         let references = index.manifests.filter { $0.digest == manifestDigest }.compactMap(\.referenceName).sorted()
         let size = manifest.layers.reduce(Int64(0)) { total, layer in
@@ -62,7 +106,8 @@ extension ImageStore {
         return Image(
             id: manifest.config.digest, references: references, size: size, created: configuration.created ?? "",
             config: configuration.config ?? ImageConfig(), diffIDs: configuration.rootfs.diffIDs,
-            manifestDigest: manifestDigest, architecture: configuration.architecture, os: configuration.os
+            manifestDigest: manifestDigest, architecture: configuration.architecture, os: configuration.os,
+            history: configuration.history ?? []
         )
     }
 }

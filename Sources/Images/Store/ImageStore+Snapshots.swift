@@ -60,11 +60,28 @@ extension ImageStore {
         try FileSystem.makeDirectories(snapshot + "/rootfs", mode: 0o755)
         let blobPath = try blobs.path(of: layer.digest)
         guard FileSystem.exists(blobPath) else {
-            throw ImageError(.corrupt, "layer blob \(layer.digest) is missing from \(blobs.directory); remove the image and import it again")
+            throw ImageError(
+                .corrupt,
+                "layer blob \(layer.digest) is missing from \(blobs.directory); remove the image and import it again")
         }
-        try LayerArchive.extract(tarball: blobPath, into: snapshot + "/rootfs", limits: ExtractionLimits(deviceNodes: .skip))
+        try LayerArchive.extract(tarball: blobPath, into: snapshot + "/rootfs", limits: extractionLimits)
         try StoreLock.withExclusive(lockPath) { () throws(ImageError) in
             try commitSnapshot(snapshot, chainID: chainID)
         }
+    }
+}
+
+extension ImageStore {
+    /// Ids of the images whose top layer directory is one of `directories`: what a container
+    /// records as its lower directories (`layerDirectories(of:)`, lowest first) names its image
+    /// even when the image's tags have moved on. Nothing is unpacked.
+    public func imageIDs(withTopLayerDirectoryIn directories: Set<String>) throws(ImageError) -> Set<String> {
+        guard !directories.isEmpty else { return [] }
+        var ids = Set<String>()
+        for image in try list() {
+            guard let top = try Self.chainIDs(image.diffIDs).last else { continue }
+            if directories.contains(try snapshotPath(top) + "/rootfs") { ids.insert(image.id) }
+        }
+        return ids
     }
 }

@@ -18,6 +18,12 @@ public struct ImageStore: Sendable {
     let snapshotsDirectory: String
     let indexPath: String
     let lockPath: String
+    /// Bounds for every layer and archive the store unpacks (imports, loads, snapshots).
+    public var extractionLimits: ExtractionLimits = .default
+    /// `SOURCE_DATE_EPOCH` for what the store creates: when set, new images and history steps are
+    /// `created` then, and layer entries modified later are clamped to it, so equal inputs give
+    /// equal digests. Read from the environment when the store is opened.
+    public var sourceDateEpoch: Int? = Timestamp.sourceDateEpoch
 
     /// Opens (creating if needed) the store at `root` (made absolute), and removes leftovers of crashed writes.
     public init(root: String) throws(ImageError) {
@@ -61,7 +67,7 @@ public struct ImageStore: Sendable {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.read(indexPath)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return OCIIndex()
         }
         return try JSONCoding.decode(OCIIndex.self, bytes, what: indexPath)
@@ -90,7 +96,9 @@ public struct ImageStore: Sendable {
         bytes.withUnsafeBytes { raw in
             do throws(ImageError) { try FileSystem.writeAll(fd, raw, path: item.path) } catch { failure = error }
         }
-        if failure == nil && fsync(fd) != 0 { failure = ImageError(.io, "cannot fsync \(item.path): \(Errno.text(errno))") }
+        if failure == nil && fsync(fd) != 0 {
+            failure = ImageError(.io, "cannot fsync \(item.path): \(Errno.text(errno))")
+        }
         close(fd)
         if let failure { throw failure }
         guard rename(item.path, path) == 0 else {

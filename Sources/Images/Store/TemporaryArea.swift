@@ -45,7 +45,9 @@ struct TemporaryArea: Sendable {
         try StoreLock.withExclusive(lockPath) { () throws(ImageError) -> (item: Item, writeFD: Int32) in
             let itemPath = "\(path)/\(purpose)-\(UInt64.random(in: 0 ... .max).hexString)"
             let fd = open(itemPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw ImageError(.io, "cannot create temporary file \(itemPath): \(Errno.text(errno))") }
+            guard fd >= 0 else {
+                throw ImageError(.io, "cannot create temporary file \(itemPath): \(Errno.text(errno))")
+            }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                 close(fd)
                 throw ImageError(.io, "cannot lock temporary file \(itemPath): \(Errno.text(errno))")
@@ -68,7 +70,8 @@ struct TemporaryArea: Sendable {
                     close(fd)
                     if held { continue }
                 }
-                try FileSystem.removeTree(in: directoryFD, name: name, displayPath: "\(path)/\(String(nulTerminated: name))")
+                try FileSystem.removeTree(
+                    in: directoryFD, name: name, displayPath: "\(path)/\(String(nulTerminated: name))")
             }
         }
     }

@@ -118,7 +118,9 @@ enum FileSystem {
             }
             if name != [46, 0] && name != [46, 46, 0] { names.append(name) }
         }
-        return names.sorted { $0.map { UInt8(bitPattern: $0) }.lexicographicallyPrecedes($1.map { UInt8(bitPattern: $0) }) }
+        return names.sorted {
+            $0.map { UInt8(bitPattern: $0) }.lexicographicallyPrecedes($1.map { UInt8(bitPattern: $0) })
+        }
     }
 
     /// Names in a directory (without `.` and `..`), sorted bytewise. Does not consume `fd`.

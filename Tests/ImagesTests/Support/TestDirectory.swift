@@ -7,7 +7,9 @@ final class TestDirectory {
 
     init(_ label: String = "images") throws {
         var template = Array("/tmp/swiftstack-\(label)-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))") }
+        guard let created = mkdtemp(&template) else {
+            throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))")
+        }
         path = String(cString: created)
     }
 
@@ -32,7 +34,9 @@ final class TestDirectory {
         defer { closedir(directory) }
         var names = [String]()
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()

@@ -82,10 +82,29 @@ enum TestTarball {
             }
             guard archive_write_header(archive, entry) == ARCHIVE_OK else { throw TestFailure(errorText(archive)) }
             if !data.isEmpty {
-                guard archive_write_data(archive, data, data.count) == data.count else { throw TestFailure(errorText(archive)) }
+                guard archive_write_data(archive, data, data.count) == data.count else {
+                    throw TestFailure(errorText(archive))
+                }
             }
         }
         guard archive_write_close(archive) == ARCHIVE_OK else { throw TestFailure(errorText(archive)) }
+    }
+
+    /// `bytes` gzip-compressed into `path`, through libarchive's raw writer.
+    static func gzip(_ bytes: [UInt8], to path: String) throws {
+        guard let archive = archive_write_new() else { throw TestFailure("archive_write_new") }
+        defer { archive_write_free(archive) }
+        archive_write_set_format_raw(archive)
+        archive_write_add_filter_gzip(archive)
+        guard archive_write_open_filename(archive, path) == ARCHIVE_OK else { throw TestFailure(errorText(archive)) }
+        guard let entry = archive_entry_new() else { throw TestFailure("archive_entry_new") }
+        defer { archive_entry_free(entry) }
+        archive_entry_set_filetype(entry, UInt32(Glibc.S_IFREG))
+        archive_entry_copy_pathname(entry, "data")
+        guard archive_write_header(archive, entry) == ARCHIVE_OK,
+            archive_write_data(archive, bytes, bytes.count) == bytes.count,
+            archive_write_close(archive) == ARCHIVE_OK
+        else { throw TestFailure(errorText(archive)) }
     }
 
     /// Names (and hardlink targets) of the entries of a tarball, in order.
@@ -94,7 +113,9 @@ enum TestTarball {
         defer { archive_read_free(archive) }
         archive_read_support_filter_all(archive)
         archive_read_support_format_tar(archive)
-        guard archive_read_open_filename(archive, path, 65536) == ARCHIVE_OK else { throw TestFailure(errorText(archive)) }
+        guard archive_read_open_filename(archive, path, 65536) == ARCHIVE_OK else {
+            throw TestFailure(errorText(archive))
+        }
         var names = [String]()
         var entry: OpaquePointer?
         while archive_read_next_header(archive, &entry) == ARCHIVE_OK, let entry {
@@ -109,7 +130,9 @@ enum TestTarball {
         defer { archive_read_free(archive) }
         archive_read_support_filter_all(archive)
         archive_read_support_format_raw(archive)
-        guard archive_read_open_filename(archive, path, 65536) == ARCHIVE_OK else { throw TestFailure(errorText(archive)) }
+        guard archive_read_open_filename(archive, path, 65536) == ARCHIVE_OK else {
+            throw TestFailure(errorText(archive))
+        }
         var entry: OpaquePointer?
         guard archive_read_next_header(archive, &entry) == ARCHIVE_OK else { throw TestFailure(errorText(archive)) }
         var out = [UInt8]()

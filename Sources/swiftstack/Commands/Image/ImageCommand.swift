@@ -7,8 +7,17 @@ struct ImageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
         abstract: "Manage images in the local store.",
-        subcommands: [ImageImportCommand.self, ImageListCommand.self, ImageRemoveCommand.self, ImageInspectCommand.self]
+        subcommands: [
+            ImageImportCommand.self, ImageListCommand.self, ImageRemoveCommand.self, ImageInspectCommand.self,
+            ImageHistoryCommand.self, ImageTagCommand.self, ImagePruneCommand.self, ImageSaveCommand.self,
+            ImageLoadCommand.self,
+        ]
     )
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
 }
 
 extension GlobalOptions {

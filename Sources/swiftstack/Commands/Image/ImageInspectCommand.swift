@@ -26,6 +26,10 @@ struct ImageInspectCommand: ParsableCommand {
         var config: ImageConfig
         var rootFS: RootFS
         var manifestDigest: String
+        var history: [HistoryEntry]
+        var parent = ""
+        var comment: String
+        var author: String
 
         init(_ image: Image) {
             id = image.id
@@ -37,12 +41,26 @@ struct ImageInspectCommand: ParsableCommand {
             config = image.config
             rootFS = RootFS(layers: image.diffIDs)
             manifestDigest = image.manifestDigest
+            history = image.history
+            comment = image.history.last?.comment ?? ""
+            author = image.history.last?.author ?? ""
         }
 
         enum CodingKeys: String, CodingKey {
-            case id = "Id", repoTags = "RepoTags", repoDigests = "RepoDigests", created = "Created"
-            case architecture = "Architecture", os = "Os", size = "Size", config = "Config", rootFS = "RootFS"
+            case id = "Id"
+            case repoTags = "RepoTags"
+            case repoDigests = "RepoDigests"
+            case created = "Created"
+            case architecture = "Architecture"
+            case os = "Os"
+            case size = "Size"
+            case config = "Config"
+            case rootFS = "RootFS"
             case manifestDigest = "ManifestDigest"
+            case history = "History"
+            case parent = "Parent"
+            case comment = "Comment"
+            case author = "Author"
         }
 
         struct RootFS: Encodable {
@@ -50,7 +68,8 @@ struct ImageInspectCommand: ParsableCommand {
             var layers: [String]
 
             enum CodingKeys: String, CodingKey {
-                case type = "Type", layers = "Layers"
+                case type = "Type"
+                case layers = "Layers"
             }
         }
     }

@@ -24,7 +24,7 @@ struct ImageListCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openImageStore()
-        let images = try ImageCommandErrors.reporting { () throws(ImageError) in try store.list() }
+        let images = try ImageCommandErrors.reporting { () throws(ImageError) in try store.summaries() }
         let now = Int(Date().timeIntervalSince1970)
         var rows = [Row]()
         for image in images {
@@ -40,22 +40,24 @@ struct ImageListCommand: ParsableCommand {
         }
         switch format {
         case .table:
-            print(TextTable.render(header: ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
-                                   rows: rows.map { [$0.repository, $0.tag, $0.image.shortID, $0.createdSince, $0.size] }),
-                  terminator: "")
+            print(
+                TextTable.render(
+                    header: ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
+                    rows: rows.map { [$0.repository, $0.tag, $0.image.shortID, $0.createdSince, $0.size] }),
+                terminator: "")
         case .json:
             for row in rows { print(row.json) }
         }
     }
 
     struct Row {
-        var image: Image
+        var image: ImageSummary
         var repository: String
         var tag: String
         var createdSince: String
         var size: String
 
-        init(image: Image, reference: String?, now: Int) {
+        init(image: ImageSummary, reference: String?, now: Int) {
             self.image = image
             if let reference, let colon = reference.lastIndex(of: ":") {
                 repository = String(reference[..<colon])
@@ -73,7 +75,9 @@ struct ImageListCommand: ParsableCommand {
                 "ID": image.shortID, "Repository": repository, "Tag": tag, "CreatedAt": image.created,
                 "CreatedSince": createdSince, "Size": size, "Digest": "<none>",
             ]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+                ?? Data("{}".utf8)
             return String(decoding: data, as: UTF8.self)
         }
     }

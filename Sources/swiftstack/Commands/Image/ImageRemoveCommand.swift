@@ -1,8 +1,10 @@
 import ArgumentParser
 import Images
 
-/// `swiftstack image rm NAME…`: untags; an image loses its content when its last tag goes
-/// (or when it is named by id). Reports like `docker image rm`; carries on past failures.
+/// `swiftstack image rm [-f] NAME…`: untags; an image loses its content when its last tag goes
+/// (or when it is named by id). An image a container uses is kept unless `-f`, which untags it
+/// and keeps its content until the container is gone. Reports like `docker image rm`; carries
+/// on past failures.
 struct ImageRemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm",
@@ -11,6 +13,9 @@ struct ImageRemoveCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .shortAndLong, help: "Remove an image with several tags by id, or untag one a container uses.")
+    var force = false
 
     @Argument(help: "Images to remove.")
     var images: [String]
@@ -21,17 +26,13 @@ struct ImageRemoveCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openImageStore()
+        let inUse = ContainerImageUsage.imageIDs(stateRoot: global.stateRoot, store: store)
         var worst: ExitCode?
         for name in images {
             do throws(ImageError) {
-                let image = try store.image(name)
-                try store.remove(name)
-                let stillThere = (try? store.image(image.id)) != nil
-                if let tag = untaggedReference(name, of: image) { print("Untagged: \(tag)") }
-                if !stillThere {
-                    if untaggedReference(name, of: image) == nil { for tag in image.references { print("Untagged: \(tag)") } }
-                    print("Deleted: \(image.id)")
-                }
+                let removal = try store.remove(name, force: force, inUse: inUse)
+                for tag in removal.untagged { print("Untagged: \(tag)") }
+                for id in removal.deleted { print("Deleted: \(id)") }
             } catch {
                 ImageCommandErrors.print(error)
                 let code = ImageCommandErrors.exitCode(for: error)
@@ -39,11 +40,5 @@ struct ImageRemoveCommand: ParsableCommand {
             }
         }
         if let worst { throw worst }
-    }
-
-    /// The tag `name` removed, when it named a tag rather than an id.
-    private func untaggedReference(_ name: String, of image: Image) -> String? {
-        guard let reference = try? ImageReference(parsing: name), image.references.contains(reference.description) else { return nil }
-        return reference.description
     }
 }

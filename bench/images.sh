@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Image store benchmarks (issue 4): figures and ratios are printed, never asserted.
+#   import of a ~400 MB root filesystem tar vs `tar -x` of the same (goal <= 1.2x)
+#   `image ls` with 200 images (goal <= 20 ms)
+# BIN may point at another build (default: the release binary `make bench` builds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/release/swiftstack}
+SIZE_MB=${IMAGES_BENCH_MB:-400}
+work=$(mktemp -d /var/tmp/swiftstack-bench-images.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# elapsed_ms CMD...: wall time of one run in ms.
+elapsed_ms() {
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000000 ))
+}
+
+# median_ms RUNS CMD...: median wall time in ms, with two decimals.
+median_ms() {
+    local runs=$1; shift
+    local samples=()
+    for ((i = 0; i < runs; i++)); do
+        local start end
+        start=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        end=$(date +%s%N)
+        samples+=($(( (end - start) / 1000 )))
+    done
+    printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+}
+
+echo "== image store (issue 4)"
+
+# A root filesystem tar of about SIZE_MB from /usr: files in path order until the size is reached.
+find /usr -xdev \( -type f -o -type l -o -type d \) -printf '%s %P\n' 2>/dev/null | sort -k2 \
+    | awk -v cap=$((SIZE_MB << 20)) 'NF > 1 && total + $1 <= cap { total += $1; print substr($0, index($0, " ") + 1) }' \
+    > "$work/list"
+tar -C /usr -cf "$work/rootfs.tar" --no-recursion -T "$work/list"
+tar_mb=$(( $(stat -c %s "$work/rootfs.tar") >> 20 ))
+entries=$(wc -l < "$work/list")
+echo "rootfs tar: ${tar_mb} MB, ${entries} entries"
+
+untar() { rm -rf "$work/x"; mkdir "$work/x"; tar -xf "$work/rootfs.tar" -C "$work/x"; sync -f "$work/x"; }
+import_tar() { rm -rf "$work/root"; SWIFTSTACK_ROOT="$work/root" "$BIN" image import "$work/rootfs.tar" bench/rootfs:tar; }
+import_dir() { rm -rf "$work/root"; SWIFTSTACK_ROOT="$work/root" "$BIN" image import "$work/x" bench/rootfs:dir; }
+
+runs=3
+tar_samples=(); import_samples=(); dir_samples=()
+for ((run = 0; run < runs; run++)); do
+    tar_samples+=($(elapsed_ms untar))
+    import_samples+=($(elapsed_ms import_tar))
+    dir_samples+=($(elapsed_ms import_dir))
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+tar_ms=$(median "${tar_samples[@]}")
+import_ms=$(median "${import_samples[@]}")
+dir_ms=$(median "${dir_samples[@]}")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+echo "tar -x (+ sync): median ${tar_ms} ms"
+echo "swiftstack image import FILE: median ${import_ms} ms, $(ratio "$import_ms" "$tar_ms")x tar -x (goal <= 1.2x)"
+echo "swiftstack image import DIR: median ${dir_ms} ms, $(ratio "$dir_ms" "$tar_ms")x tar -x"
+rm -rf "$work/root" "$work/x" "$work/rootfs.tar"
+
+# 200 distinct small images.
+mkdir -p "$work/small/bin" "$work/many"
+cp /bin/busybox "$work/small/bin/" 2>/dev/null || echo hello > "$work/small/bin/hello"
+for ((i = 0; i < 200; i++)); do
+    SWIFTSTACK_ROOT="$work/many" "$BIN" image import -c "LABEL bench.index=$i" "$work/small" "bench/many:$i" >/dev/null
+done
+echo "swiftstack image ls with 200 images: median $(median_ms 21 "$BIN" image ls --root "$work/many") ms (goal <= 20 ms)"
+echo "swiftstack image ls --format json with 200 images: median $(median_ms 21 "$BIN" image ls --root "$work/many" --format json) ms"
