@@ -19,7 +19,7 @@ make_busybox() {  # FROM scratch + Debian's static busybox, imported from a dire
     mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/www"
     chmod 1777 "$root/tmp"
     cp /bin/busybox "$root/bin/busybox"
-    for applet in $("$root/bin/busybox" --list); do ln -sf busybox "$root/bin/$applet"; done
+    for applet in $("$root/bin/busybox" --list); do [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"; done
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
     "$bin" image import --change 'CMD ["sh"]' "$root" swiftstack/busybox
