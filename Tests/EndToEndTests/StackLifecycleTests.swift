@@ -50,9 +50,12 @@ import Testing
         let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
         #expect(!mounts.contains(sandbox.directory.url.path), "no mount of the project remains")
         let netns =
-            (try? FileManager.default.contentsOfDirectory(atPath: sandbox.environment["SWIFTSTACK_RUN"]! + "/netns/\(sandbox.project)"))
+            (try? FileManager.default.contentsOfDirectory(
+                atPath: sandbox.environment["SWIFTSTACK_RUN"]! + "/netns/\(sandbox.project)"))
             ?? []
         #expect(netns.isEmpty, "network namespaces are unpinned")
-        #expect(!FileManager.default.fileExists(atPath: sandbox.environment["SWIFTSTACK_RUN"]! + "/netns/\(sandbox.project)"))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: sandbox.environment["SWIFTSTACK_RUN"]! + "/netns/\(sandbox.project)"))
     }
 }

@@ -10,12 +10,14 @@ extension RuntimeEngine {
         let containers = runtime.list()
         let ids = Set(containers.map(\.id))
         let netnsDirectory = "\(runDirectory)/netns/\(project)"
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: netnsDirectory)) ?? [] where !ids.contains(entry) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: netnsDirectory)) ?? []
+        where !ids.contains(entry) {
             NamespacePin.remove(at: "\(netnsDirectory)/\(entry)")
         }
         let names = Set(containers.map(\.name))
         for network in networkRecords.all() where network.project == project {
-            for (container, _) in (try? allocator.allocations(network: network.name)) ?? [:] where !names.contains(container) {
+            for (container, _) in (try? allocator.allocations(network: network.name)) ?? [:]
+            where !names.contains(container) {
                 try? allocator.release(container: container, network: network.name)
             }
         }

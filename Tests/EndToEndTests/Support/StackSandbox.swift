@@ -82,7 +82,9 @@ final class StackSandbox {
             !FileManager.default.fileExists(atPath: "/sys/class/net/\(bridge)"), "bridge \(bridge) remains",
             sourceLocation: sourceLocation)
         let volumes = (try? FileManager.default.contentsOfDirectory(atPath: stateRoot + "/volumes")) ?? []
-        #expect(volumes.filter { $0.hasPrefix(project) }.isEmpty, "volumes left: \(volumes)", sourceLocation: sourceLocation)
+        #expect(
+            volumes.filter { $0.hasPrefix(project) }.isEmpty, "volumes left: \(volumes)", sourceLocation: sourceLocation
+        )
         let monitors = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { pid in
             guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
                 return false
