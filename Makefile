@@ -1,7 +1,7 @@
 # swiftstack — the two set-up commands are `make up` and `make test` (see README.md).
 SHELL := /bin/bash
 SWIFT ?= swift
-RELEASE_FLAGS := -c release -Xswiftc -static-stdlib
+RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_DEBUG := .build/debug/swiftstack
 BIN_RELEASE := .build/release/swiftstack
 # Debian packages swiftstack needs to build and run its tests.

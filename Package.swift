@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Planner", "StackFile", "Runtime"]),
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner", "Network"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,33 +5,13 @@
 # BIN may point at another build (default: the release binary `make bench` builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 BIN=${BIN:-.build/release/swiftstack}
 SIZE_MB=${IMAGES_BENCH_MB:-400}
 work=$(mktemp -d /var/tmp/swiftstack-bench-images.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# elapsed_ms CMD...: wall time of one run in ms.
-elapsed_ms() {
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    echo $(( (end - start) / 1000000 ))
-}
 
-# median_ms RUNS CMD...: median wall time in ms, with two decimals.
-median_ms() {
-    local runs=$1; shift
-    local samples=()
-    for ((i = 0; i < runs; i++)); do
-        local start end
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1
-        end=$(date +%s%N)
-        samples+=($(( (end - start) / 1000 )))
-    done
-    printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
-}
 
 echo "== image store (issue 4)"
 

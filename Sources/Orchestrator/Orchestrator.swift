@@ -18,6 +18,7 @@ public struct Orchestrator: Sendable {
         events: @escaping @Sendable (Executor.Event) -> Void = { _ in }
     ) throws -> Plan {
         let desired = try DesiredState(project: project, services: services, scale: scale)
+        try engine.collectLeftovers(project: project.name)
         let observed = try Observer(engine: engine).observe(
             project: project.name, images: desired.containers.map(\.image))
         let plan = try Planner.up(desired, observed, options: options)
@@ -31,6 +32,7 @@ public struct Orchestrator: Sendable {
         events: @escaping @Sendable (Executor.Event) -> Void = { _ in }
     ) throws -> Plan {
         let desired = try? DesiredState(project: project)
+        try engine.collectLeftovers(project: project.name)
         let observed = try Observer(engine: engine).observe(project: project.name)
         let plan = Planner.down(
             project: project.name, observed, desired: desired, removeVolumes: removeVolumes,

@@ -74,6 +74,8 @@ final class RecordingEngine: ContainerEngine, @unchecked Sendable {
         lock.withLock { volumeRecords[name] = nil }
     }
 
+    func collectLeftovers(project: String) throws { record("collect leftovers") }
+
     func networks(project: String) throws -> [ObservedResource] { lock.withLock { Array(networkRecords.values) } }
 
     func createNetwork(_ name: String, project: String, fields: [ConfigField], configHash: String) throws {

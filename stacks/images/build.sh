@@ -14,23 +14,23 @@ mkdir -p "$cache"
 
 have() { "$bin" image inspect "swiftstack/$1" >/dev/null 2>&1; }
 
-make_busybox() {
+make_busybox() {  # FROM scratch + Debian's static busybox, imported from a directory
     local root; root=$(mktemp -d)
     mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/www"
+    chmod 1777 "$root/tmp"
     cp /bin/busybox "$root/bin/busybox"
-    for applet in $("$root/bin/busybox" --list); do ln -sf busybox "$root/bin/$applet"; done
+    for applet in $("$root/bin/busybox" --list); do [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"; done
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
-    tar -C "$root" -cf "$cache/busybox.tar" .
+    "$bin" image import --change 'CMD ["sh"]' "$root" swiftstack/busybox
     rm -rf "$root"
-    "$bin" image import --change 'CMD ["sh"]' "$cache/busybox.tar" swiftstack/busybox
 }
 
 make_debian() {  # NAME PACKAGES CHANGES...
     local name=$1 packages=$2; shift 2
     if [ ! -s "$cache/$name.tar" ]; then
         echo "==> mmdebstrap $name ($packages): about a minute"
-        mmdebstrap --variant=minbase --include="$packages" \
+        mmdebstrap --variant=minbase --format=tar --include="$packages" \
             --customize-hook="if [ -d '$here/$name/files' ]; then cp -a '$here/$name/files/.' \"\$1/\"; fi" \
             bookworm "$cache/$name.tar.tmp" && mv "$cache/$name.tar.tmp" "$cache/$name.tar"
     fi

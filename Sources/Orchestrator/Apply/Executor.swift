@@ -43,6 +43,7 @@ public struct Executor: Sendable {
                 do {
                     try perform(action, events: events)
                     events(.finished(action, seconds: Date().timeIntervalSince(start)))
+                    CrashInjection.afterAction(action.id)
                 } catch {
                     let failure = OrchestratorError.wrap(error, action: action)
                     outcomes.fail(action.id, failure)

@@ -29,6 +29,9 @@ public protocol ContainerEngine: Sendable {
     func createVolume(_ name: String, project: String, fields: [ConfigField], configHash: String) throws
     func removeVolume(_ name: String) throws
 
+    /// Removes what an interrupted command left behind (pinned namespaces, stale addresses).
+    func collectLeftovers(project: String) throws
+
     func networks(project: String) throws -> [ObservedResource]
     func createNetwork(_ name: String, project: String, fields: [ConfigField], configHash: String) throws
     func removeNetwork(_ name: String) throws

@@ -27,5 +27,7 @@ enum NamespacePin {
     static func remove(at path: String) {
         _ = umount2(path, Int32(MNT_DETACH))
         unlink(path)
+        // The per-project directory goes with its last namespace (rmdir fails while others remain).
+        rmdir((path as NSString).deletingLastPathComponent)
     }
 }

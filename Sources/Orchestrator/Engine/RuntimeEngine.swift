@@ -31,7 +31,9 @@ public struct RuntimeEngine: ContainerEngine {
     }
     var allocator: AddressAllocator { AddressAllocator(directory: stateRoot + "/ipam") }
     func volumeDataPath(_ name: String) -> String { "\(stateRoot)/volumes/\(name)/_data" }
-    func namespacePath(_ id: String) -> String { "\(runDirectory)/netns/\(id)" }
+    /// Pinned namespaces live per project, so sweeping one project's leftovers (under its lock)
+    /// never touches a namespace another project's `up` has pinned but not yet used.
+    func namespacePath(_ id: String, project: String) -> String { "\(runDirectory)/netns/\(project)/\(id)" }
 
     // MARK: Containers
 
@@ -86,7 +88,7 @@ public struct RuntimeEngine: ContainerEngine {
                 }
                 spec.network = .container(try runtime.container(target).id)
             case .bridge?, nil:
-                let path = namespacePath(spec.id)
+                let path = namespacePath(spec.id, project: request.project.name)
                 let namespace = try NamespacePin.create(at: path)
                 pinned = path
                 try namespace.bringLoopbackUp()
@@ -162,7 +164,7 @@ public struct RuntimeEngine: ContainerEngine {
         try runtime.delete(container.id, force: true)
         // Closing the last reference frees the namespace and its veth ends; the kernel does the
         // slow part (RCU) after we return.
-        NamespacePin.remove(at: namespacePath(container.id))
+        NamespacePin.remove(at: namespacePath(container.id, project: container.spec.labels[ProjectLabels.project] ?? ""))
         for record in networkRecords.all() {
             try? allocator.release(container: name, network: record.name)
         }

@@ -1,0 +1,25 @@
+import Foundation
+import Network
+
+extension RuntimeEngine {
+    /// Removes what a swiftstack killed between two steps can leave behind: network namespaces
+    /// pinned for the project's containers that were never created (or are gone), and addresses
+    /// held in the project's networks by containers that no longer exist. Call it under the
+    /// project's lock.
+    public func collectLeftovers(project: String) throws {
+        let containers = runtime.list()
+        let ids = Set(containers.map(\.id))
+        let netnsDirectory = "\(runDirectory)/netns/\(project)"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: netnsDirectory)) ?? []
+        where !ids.contains(entry) {
+            NamespacePin.remove(at: "\(netnsDirectory)/\(entry)")
+        }
+        let names = Set(containers.map(\.name))
+        for network in networkRecords.all() where network.project == project {
+            for (container, _) in (try? allocator.allocations(network: network.name)) ?? [:]
+            where !names.contains(container) {
+                try? allocator.release(container: container, network: network.name)
+            }
+        }
+    }
+}

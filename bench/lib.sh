@@ -1,0 +1,37 @@
+# Shared helpers of the benchmark scripts (sourced). Figures are printed, never asserted.
+
+# elapsed_ms CMD...: wall time of one run in ms.
+elapsed_ms() {
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000000 ))
+}
+
+# median_ms RUNS CMD...: median wall time of a command in ms, with two decimals.
+median_ms() {
+    local runs=$1; shift
+    local samples=()
+    for ((i = 0; i < runs; i++)); do
+        local start end
+        start=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        end=$(date +%s%N)
+        samples+=($(( (end - start) / 1000 )))
+    done
+    printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+}
+
+# ratio A B: A/B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+
+# busybox_rootfs DIR: Debian's static busybox with its applet links and a passwd file.
+busybox_rootfs() {
+    local root=$1
+    mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/proc" "$root/dev" "$root/sys"
+    cp /bin/busybox "$root/bin/busybox"
+    for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"; done
+    echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+    echo 'root:x:0:' > "$root/etc/group"
+}
