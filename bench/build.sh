@@ -5,40 +5,15 @@
 # BIN may point at another build (default: the release binary `make bench` builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 BIN=$(realpath "${BIN:-.build/release/swiftstack}")
 work=$(mktemp -d /var/tmp/swiftstack-bench-build.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export SWIFTSTACK_ROOT="$work/state" SWIFTSTACK_RUN="$work/run"
 
-# elapsed_ms CMD...: wall time of one run in ms, with two decimals.
-elapsed_ms() {
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    awk -v t=$(( (end - start) / 1000 )) 'BEGIN {printf "%.2f", t / 1000}'
-}
-
-# median_ms RUNS CMD...: median wall time in ms, with two decimals.
-median_ms() {
-    local runs=$1; shift
-    local samples=()
-    for ((i = 0; i < runs; i++)); do
-        local start end
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1
-        end=$(date +%s%N)
-        samples+=($(( (end - start) / 1000 )))
-    done
-    printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
-}
-
 echo "== builder (issue 5)"
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/ctx/src"
-cp /bin/busybox "$work/rootfs/bin/"
-for applet in sh cat echo mkdir cp ls; do ln -s busybox "$work/rootfs/bin/$applet"; done
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$work/rootfs/etc/passwd"
-printf 'root:x:0:\n' > "$work/rootfs/etc/group"
+busybox_rootfs "$work/rootfs"
+mkdir -p "$work/ctx/src"
 "$BIN" image import "$work/rootfs" bench-busybox:latest >/dev/null
 tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 echo 'hello' > "$work/ctx/src/a.txt"
@@ -68,8 +43,7 @@ if command -v podman >/dev/null 2>&1; then
         podman_cold=$(elapsed_ms "${podman[@]}" build --network none --no-cache -q -t bench:cold "$work/ctx")
         podman_cached=$(median_ms 5 "${podman[@]}" build --network none -q -t bench:cached "$work/ctx")
         echo "podman build --network none: cold $podman_cold ms, no-change rebuild median $podman_cached ms"
-        awk -v a="$cold" -v b="$podman_cold" -v c="$cached" -v d="$podman_cached" \
-            'BEGIN {printf "ratio swiftstack/podman: cold %.2fx (goal <= 0.3x), cached %.2fx\n", a / b, c / d}'
+        echo "ratio swiftstack/podman: cold $(ratio "$cold" "$podman_cold")x (goal <= 0.3x), cached $(ratio "$cached" "$podman_cached")x"
         "${podman[@]}" system reset --force >/dev/null 2>&1 || true
     else
         echo "podman is installed but could not import the base image here; no comparison"
