@@ -126,14 +126,31 @@ import Testing
         #expect(error?.line == 2)
     }
 
+    @Test func copyExcludeLeavesMatchingFilesOut() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write(["src/keep.txt": "k", "src/skip.log": "s", "src/deep/also.log": "d", "top.log": "t"])
+        let (result, _) = try await sandbox.build(
+            "FROM busybox:test\nCOPY --exclude=*.log --exclude=**/*.log src /app/\nCOPY --exclude=*.log *.log /none/\n")
+        let (_, listing) = try sandbox.run(result.imageID, ["ls", "-R", "/app"])
+        #expect(listing == "/app:\ndeep\nkeep.txt\n\n/app/deep:\n")
+        let refused = await sandbox.buildError("FROM busybox:test\nRUN --mount=type=cache,target=/c true\n")
+        #expect(refused?.code == .unsupported)
+        #expect(refused?.line == 2)
+        let network = await sandbox.buildError("FROM busybox:test\nRUN --network=host true\n")
+        #expect(network?.code == .unsupported)
+    }
+
     @Test func addExtractsLocalTarballs() async throws {
         let sandbox = try BuildSandbox()
         defer { sandbox.cleanup() }
         let tar = ustarArchive([("pkg/readme.txt", "inside\n")])
         try Data(tar).write(to: URL(fileURLWithPath: sandbox.context + "/bundle.tar"))
         let (result, _) = try await sandbox.build(
-            "FROM busybox:test\nADD bundle.tar /opt/\nADD bundle.tar /raw/b.tar.copy\n")
+            "FROM busybox:test\nADD bundle.tar /opt/\nADD --unpack=false bundle.tar /raw/\n")
         #expect(try sandbox.read(result.imageID, "/opt/pkg/readme.txt") == "inside\n")
+        let (_, size) = try sandbox.run(result.imageID, ["stat", "-c", "%s", "/raw/bundle.tar"])
+        #expect(size == "\(tar.count)\n")
         let error = await sandbox.buildError("FROM busybox:test\nADD https://example.com/x.tar /opt/\n")
         #expect(error?.code == .unsupported)
         #expect(error?.line == 2)

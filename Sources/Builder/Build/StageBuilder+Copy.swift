@@ -10,6 +10,14 @@ extension StageBuilder {
         var ignore: DockerIgnore?
         var name: String
         var identity: String
+        /// `--exclude` patterns, matched against paths below each source and the source itself.
+        var exclude: DockerIgnore? = nil
+
+        func excludes(_ path: String, below root: String) -> Bool {
+            guard let exclude else { return false }
+            let relative = path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : nil
+            return exclude.excludes(path: String(path.dropFirst())) || relative.map(exclude.excludes(path:)) ?? false
+        }
     }
 
     /// COPY and ADD: sources resolved inside their origin (the context root clamps `..` and
@@ -27,7 +35,11 @@ extension StageBuilder {
                 "\(instruction.keyword.rawValue) of the remote source '\(source)' is not supported: this builder reaches nothing beyond the machine",
                 hint: "download it into the build context first and \(isAdd ? "ADD" : "COPY") the local file")
         }
-        let origin = try copyOrigin(step)
+        try checkCopyFlags(instruction)
+        var origin = try copyOrigin(step)
+        let excludes = instruction.flagValues("exclude").filter { !$0.isEmpty }
+        if !excludes.isEmpty { origin.exclude = try DockerIgnore(patterns: excludes) }
+        let unpack = instruction.flag("unpack").map { $0 != "false" } ?? true
         let destinationImage = try imageTree()
         let owner = try resolveOwner(instruction.flag("chown"), in: destinationImage)
         let mode = try instruction.flag("chmod").map(parseMode)
@@ -51,13 +63,14 @@ extension StageBuilder {
                 "when copying several sources (or a wildcard) the destination must be a directory and end with a /",
                 hint: "write \(rawDestination)/")
         }
-        for match in matches {
+        for match in matches where !origin.excludes(match, below: "/") {
             guard let entry = origin.tree.entry(match) else { continue }
             if entry.isDirectory {
                 let target = destinationImage.resolve(destination)
                 try tree.directory(for: target, uid: owner.uid, gid: owner.gid)
-                try copyTree(from: match, origin: origin, to: target, staging: tree, owner: owner, mode: mode)
-            } else if isAdd, entry.isRegular, Self.isTarArchive(entry.hostPath) {
+                try copyTree(
+                    from: match, root: match, origin: origin, to: target, staging: tree, owner: owner, mode: mode)
+            } else if isAdd, unpack, entry.isRegular, Self.isTarArchive(entry.hostPath) {
                 let target = destinationImage.resolve(destination)
                 let directory = try tree.directory(for: target)
                 try context.engine { try LayerArchive.extract(tarball: entry.hostPath, into: directory) }
@@ -119,6 +132,21 @@ extension StageBuilder {
         }
         try record(committed, key: key)
         return false
+    }
+
+    /// Flags this builder does not implement are refused rather than silently ignored.
+    /// `--link` only changes how BuildKit stores the layer, so it is accepted.
+    func checkCopyFlags(_ instruction: Instruction) throws {
+        if instruction.flag("parents").map({ $0 != "false" }) ?? false {
+            throw BuilderError(
+                .unsupported, "\(instruction.keyword.rawValue) --parents is not supported by this builder",
+                hint: "copy each directory to its full destination path instead")
+        }
+        for flag in ["checksum", "keep-git-dir"] where instruction.flag(flag) != nil {
+            throw BuilderError(
+                .unsupported, "ADD --\(flag) applies to remote sources, which this builder does not fetch",
+                hint: "download the file into the build context first")
+        }
     }
 
     // MARK: - Sources
@@ -226,7 +254,7 @@ extension StageBuilder {
 
     /// Copies the contents of origin directory `source` into image directory `target`.
     func copyTree(
-        from source: String, origin: CopyOrigin, to target: String, staging: StagingTree,
+        from source: String, root: String, origin: CopyOrigin, to target: String, staging: StagingTree,
         owner: (uid: UInt32, gid: UInt32), mode: mode_t?
     ) throws {
         for name in origin.tree.list(source) {
@@ -240,10 +268,13 @@ extension StageBuilder {
                     continue
                 }
             }
+            if origin.excludes(path, below: root) { continue }
             let destination = ContextPath.clean(target + "/" + name)
             if entry.isDirectory {
                 let host = try staging.directory(for: destination)
-                try copyTree(from: path, origin: origin, to: destination, staging: staging, owner: owner, mode: mode)
+                try copyTree(
+                    from: path, root: root, origin: origin, to: destination, staging: staging, owner: owner,
+                    mode: mode)
                 chmod(host, mode ?? (entry.status.st_mode & 0o7777))
                 try FileOperations.setOwner(host, uid: owner.uid, gid: owner.gid)
                 FileOperations.setModificationTime(

@@ -6,6 +6,7 @@ extension StageBuilder {
     /// RUN: a container over the current layers (network isolated: only `lo`), its output
     /// streamed; on success its overlay upper directory becomes the step's layer.
     func run(_ step: ResolvedStep, output: (String) -> Void) throws -> Bool {
+        try checkRunFlags(step.expanded)
         let argv = runCommand(step.expanded)
         var environment = (step.runEnvironment ?? []).map { "\($0.name)=\($0.value)" }
         if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
@@ -46,6 +47,24 @@ extension StageBuilder {
         }
         try record(image, key: key)
         return false
+    }
+
+    /// RUN always runs with only a loopback interface; mounts and insecure mode are not
+    /// implemented, and are refused rather than silently ignored.
+    func checkRunFlags(_ instruction: Instruction) throws {
+        if let network = instruction.flag("network"), network != "none", network != "default" {
+            throw BuilderError(
+                .unsupported, "RUN --network=\(network) is not supported: build steps have no network",
+                hint: "put what the step downloads into the build context and COPY it")
+        }
+        if let mount = instruction.flagValues("mount").first {
+            throw BuilderError(
+                .unsupported, "RUN --mount=\(mount) is not supported by this builder",
+                hint: "COPY the files the step needs in an earlier step")
+        }
+        if let security = instruction.flag("security"), security != "sandbox" {
+            throw BuilderError(.unsupported, "RUN --security=\(security) is not supported: build steps are sandboxed")
+        }
     }
 
     /// The argv of a RUN: exec form as written; shell form through SHELL, with heredocs fed to
