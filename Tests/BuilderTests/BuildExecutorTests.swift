@@ -43,6 +43,18 @@ import Testing
         #expect(history.count >= 13)
     }
 
+    @Test func buildLabelsGoOnTopAndAreCached() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let dockerfile = "FROM busybox:test\nLABEL stage=file\n"
+        let (plain, _) = try await sandbox.build(dockerfile)
+        let (labelled, _) = try await sandbox.build(dockerfile, labels: ["stage": "flag", "extra": "1"])
+        #expect(try sandbox.store.image(labelled.imageID).config.labels == ["stage": "flag", "extra": "1"])
+        #expect(try sandbox.store.image(plain.imageID).config.labels == ["stage": "file"])
+        let (again, _) = try await sandbox.build(dockerfile, labels: ["extra": "1", "stage": "flag"])
+        #expect(again.imageID == labelled.imageID)
+    }
+
     @Test func entrypointClearsTheInheritedCmd() async throws {
         let sandbox = try BuildSandbox()
         defer { sandbox.cleanup() }

@@ -79,7 +79,7 @@ final class BuildSandbox {
     /// Builds `dockerfile` (written as the context's Dockerfile) and collects the progress.
     func build(
         _ dockerfile: String, tags: [String] = ["out:latest"], target: String? = nil,
-        buildArguments: [String: String] = [:], noCache: Bool = false
+        buildArguments: [String: String] = [:], noCache: Bool = false, labels: [String: String] = [:]
     ) async throws -> (result: BuildResult, events: EventLog) {
         try dockerfile.write(toFile: context + "/Dockerfile", atomically: false, encoding: .utf8)
         let log = EventLog()
@@ -87,7 +87,7 @@ final class BuildSandbox {
         let result = try await builder.build(
             BuildOptions(
                 contextDirectory: context, tags: tags, target: target, buildArguments: buildArguments,
-                noCache: noCache),
+                noCache: noCache, labels: labels),
             progress: { log.append($0) })
         return (result, log)
     }

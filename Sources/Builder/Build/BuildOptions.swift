@@ -12,10 +12,12 @@ public struct BuildOptions: Sendable {
     public var buildArguments: [String: String]
     /// `--no-cache`: run every step, and record the new results for later builds.
     public var noCache: Bool
+    /// `--label` (and Compose's `build.labels`): added to the built image's labels last.
+    public var labels: [String: String]
 
     public init(
         contextDirectory: String, dockerfile: String? = nil, tags: [String] = [], target: String? = nil,
-        buildArguments: [String: String] = [:], noCache: Bool = false
+        buildArguments: [String: String] = [:], noCache: Bool = false, labels: [String: String] = [:]
     ) {
         self.contextDirectory = contextDirectory
         self.dockerfile = dockerfile
@@ -23,6 +25,7 @@ public struct BuildOptions: Sendable {
         self.target = target
         self.buildArguments = buildArguments
         self.noCache = noCache
+        self.labels = labels
     }
 }
 

@@ -74,12 +74,34 @@ public struct ImageBuilder: Sendable {
                     reference: nil)
             }
         }
+        if !options.labels.isEmpty {
+            image = try label(image, with: options.labels, context: context)
+        }
         for tag in options.tags {
             image = try context.engine { try context.store.tag(image.id, as: tag) }
         }
         return BuildResult(
             imageID: image.id, manifestDigest: image.manifestDigest, executedSteps: executed, cachedSteps: cached,
             warnings: context.warnings)
+    }
+
+    /// The build's `--label`s on top of the built image: one config-only step, cached like the others.
+    func label(_ image: Image, with labels: [String: String], context: BuildContext) throws -> Image {
+        let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let key = BuildCache.key([image.id, "--label"] + pairs)
+        if !context.options.noCache, let id = context.cache.lookup(key), let cached = context.cachedImage(id: id) {
+            return cached
+        }
+        var config = image.config
+        config.labels.merge(labels) { _, new in new }
+        let labelled = try context.engine {
+            try context.store.commit(
+                base: image, config: config,
+                emptyLayerHistory: HistoryEntry(createdBy: "LABEL " + pairs.joined(separator: " "), comment: "--label"),
+                reference: nil)
+        }
+        try? context.cache.store(key, imageID: labelled.id)
+        return labelled
     }
 
     /// Reads the Dockerfile and the ignore file, opens the store and resolves the stage graph.

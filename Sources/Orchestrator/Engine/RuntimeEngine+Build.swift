@@ -9,7 +9,7 @@ extension RuntimeEngine {
         let dockerfile = build.dockerfile.hasPrefix("/") ? build.dockerfile : build.context + "/" + build.dockerfile
         let options = BuildOptions(
             contextDirectory: build.context, dockerfile: dockerfile, tags: [reference], target: build.target,
-            buildArguments: build.args)
+            buildArguments: build.args, labels: build.labels)
         do {
             _ = try ImageBuilder(stateRoot: stateRoot).buildSynchronously(options)
         } catch let error as BuilderError {

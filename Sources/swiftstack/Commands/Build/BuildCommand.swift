@@ -33,6 +33,9 @@ struct BuildCommand: AsyncParsableCommand {
         help: "Set a build argument NAME=VALUE (repeatable); NAME alone takes it from the environment.")
     var buildArguments: [String] = []
 
+    @Option(name: .customLong("label"), help: "Add a label KEY=VALUE to the image (repeatable).")
+    var labels: [String] = []
+
     @Flag(name: .customLong("no-cache"), help: "Run every step instead of reusing cached results.")
     var noCache = false
 
@@ -56,7 +59,12 @@ struct BuildCommand: AsyncParsableCommand {
         }
         let options = BuildOptions(
             contextDirectory: context, dockerfile: file, tags: tags, target: target, buildArguments: arguments,
-            noCache: noCache)
+            noCache: noCache,
+            labels: Dictionary(
+                labels.map { item in
+                    let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }, uniquingKeysWith: { _, last in last }))
         let printer = BuildProgressPrinter(
             style: quiet ? .quiet : (progress == .tty || (progress == .auto && isatty(2) == 1) ? .tty : .plain))
         let clock = ContinuousClock()
