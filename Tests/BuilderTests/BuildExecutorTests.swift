@@ -2,6 +2,7 @@ import Builder
 import Foundation
 import Glibc
 import Images
+import Runtime
 import Testing
 
 /// Real builds (as root) of busybox-based Dockerfiles: each instruction's effect is checked in
@@ -218,7 +219,8 @@ import Testing
         #expect(try sandbox.read(result.imageID, "/both/passwd")?.hasPrefix("root:x:0:0") == true)
         #expect(Set(events.all.map(\.stage)).isSuperset(of: ["left", "right", "stage-2"]))
         // Staging trees and build containers are gone.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/builder/tmp").isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/builder/tmp/\(getpid())").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers").isEmpty)
     }
 
@@ -240,6 +242,46 @@ import Testing
         #expect(try sandbox.read(result.imageID, "/tmp/script.txt") == "one\ntwo\n")
         #expect(try sandbox.read(result.imageID, "/tmp/fed.txt") == "fed by a heredoc\n")
         #expect(try sandbox.read(result.imageID, "/tmp/exec.txt") == "exec\n")
+    }
+
+    @Test func scratchStagesGetTheDefaultPathAndRunWhatWasCopied() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (result, _) = try await sandbox.build(
+            """
+            FROM scratch
+            COPY --from=busybox:test /bin/busybox /bin/busybox
+            RUN ["/bin/busybox", "sh", "-c", "echo from-scratch > /made.txt"]
+            """)
+        let image = try sandbox.store.image(result.imageID)
+        #expect(image.config.env == ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"])
+        #expect(image.diffIDs.count == 2)
+        let (_, made) = try sandbox.run(result.imageID, ["/bin/busybox", "cat", "/made.txt"])
+        #expect(made == "from-scratch\n")
+        let empty = await sandbox.buildError("FROM scratch\nRUN true\n")
+        #expect(empty?.code == .unsupported)
+    }
+
+    @Test func leftoversOfAKilledBuildAreSwept() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        // A staging tree of a process that is gone, and an exited RUN container.
+        let dead = sandbox.stateRoot + "/builder/tmp/4194302"
+        try FileManager.default.createDirectory(atPath: dead + "/copy-1/app", withIntermediateDirectories: true)
+        let runtime = ContainerRuntime(root: sandbox.stateRoot)
+        let base = try sandbox.store.image("busybox:test")
+        var spec = ContainerSpec(
+            lowerDirectories: try sandbox.store.layerDirectories(of: base), command: ["true"],
+            labels: ["swiftstack.build": "1"])
+        spec.name = "left-" + String(spec.id.prefix(8))
+        try runtime.create(spec)
+        let devnull = open("/dev/null", O_RDWR)
+        let pid = try runtime.start(spec.id, io: ProcessIO(stdin: devnull, stdout: devnull, stderr: devnull))
+        close(devnull)
+        _ = try runtime.waitForExit(spec.id, pid: pid)
+        _ = try await sandbox.build("FROM busybox:test\nLABEL swept=yes\n")
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(runtime.list().isEmpty)
     }
 
     @Test func onbuildTriggersRunInAChildStage() async throws {

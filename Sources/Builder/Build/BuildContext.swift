@@ -1,3 +1,4 @@
+import Glibc
 import Images
 import Runtime
 import Synchronization
@@ -14,7 +15,7 @@ final class BuildContext: Sendable {
     let store: ImageStore
     let cache: BuildCache
     let runtime: ContainerRuntime
-    /// Where steps stage their files: `<stateRoot>/builder/tmp`.
+    /// Where steps stage their files: `<stateRoot>/builder/tmp/<pid>`.
     let scratchDirectory: String
     let progress: @Sendable (BuildEvent) -> Void
     private let counter = Mutex(0)
@@ -35,7 +36,7 @@ final class BuildContext: Sendable {
         self.store = store
         self.cache = BuildCache(stateRoot: stateRoot)
         self.runtime = ContainerRuntime(root: stateRoot)
-        self.scratchDirectory = stateRoot + "/builder/tmp"
+        self.scratchDirectory = stateRoot + "/builder/tmp/\(getpid())"
         self.progress = progress
     }
 

@@ -146,6 +146,7 @@ public struct ImageBuilder: Sendable {
         let context = BuildContext(
             graph: graph, options: options, contextRoot: contextRoot, ignore: ignore, ignoreFile: ignoreFile,
             store: store, stateRoot: stateRoot, progress: progress)
+        BuildLeftovers.sweep(stateRoot: stateRoot, runtime: context.runtime)
         for name in graph.unusedBuildArguments {
             context.warn("build argument \(name) was given but no ARG declares it")
         }

@@ -26,7 +26,7 @@ extension StageBuilder {
         let spec = ContainerSpec(
             name: "swiftstack-build-" + ContainerSpec.newID().prefix(16), image: base.id, lowerDirectories: layers,
             command: argv, environment: environment, workingDirectory: config.workingDir ?? "/",
-            user: config.user ?? "", network: .isolated, labels: ["swiftstack.build": "1"])
+            user: config.user ?? "", network: .isolated, labels: [BuildLeftovers.containerLabel: "1"])
         let container = try context.engine { try context.runtime.create(spec) }
         defer { try? context.runtime.delete(container.id, force: true) }
 

@@ -106,8 +106,9 @@ final class StageBuilder {
     func startFrom() throws {
         switch stage.base {
         case .scratch:
+            // As BuildKit does, a scratch stage's image gets the default PATH.
             current = nil
-            config = ImageConfig()
+            config = ImageConfig(env: ["PATH=" + Dockerfile.defaultPath])
         case .stage(let index):
             guard let result = earlier[index] else {
                 throw BuilderError(.missingStage, "stage \(index) was not built before stage \(stage.displayName)")
