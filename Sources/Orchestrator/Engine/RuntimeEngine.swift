@@ -73,6 +73,7 @@ public struct RuntimeEngine: ContainerEngine {
             }
         }
         var pinned: String?
+        var nameServer: String?
         var attached: [(network: String, link: HostLink)] = []
         do {
             switch request.service.networkMode {
@@ -99,13 +100,22 @@ public struct RuntimeEngine: ContainerEngine {
                         request.desired.name, namespace: namespace, network: network.name,
                         requested: attachment.ipv4Address, interface: "eth\(number)")
                     attached.append((network.name, link))
+                    // The project's DNS server listens on the first network's gateway.
+                    if nameServer == nil { nameServer = networkRecords.load(network.name)?.gateway }
                     let names = [request.desired.name, request.service.name] + attachment.aliases
                     hosts.append("\(link.address) \(names.joined(separator: " "))")
                     hosts += peerHosts(project: request.project, network: network.name, except: request.desired.name)
                 }
                 spec.extraHosts = hosts + spec.extraHosts
+                if let nameServer { spec.dnsServers = [nameServer] }
             }
-            try runtime.create(spec)
+            let container = try runtime.create(spec)
+            if let nameServer {
+                // Short names are tried in the project's domain first (`web` → `web.PROJECT`).
+                try AtomicFile.write(
+                    Data("search \(request.project.name)\nnameserver \(nameServer)\n".utf8),
+                    to: container.directory + "/resolv.conf", mode: 0o644)
+            }
         } catch {
             for (network, link) in attached {
                 try? link.detach()
