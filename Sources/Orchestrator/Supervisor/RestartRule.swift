@@ -27,7 +27,8 @@ public struct RestartRule: Codable, Sendable, Equatable {
         self.windowSeconds = windowSeconds
     }
 
-    init(_ service: Service) {
+    /// The rule of `service`: `deploy.restart_policy` when it has one, else `restart:`.
+    public init(_ service: Service) {
         if let deploy = service.deploy?.restartPolicy {
             let condition: Condition =
                 switch deploy.condition {
