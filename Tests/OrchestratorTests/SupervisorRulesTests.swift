@@ -93,11 +93,12 @@ import Testing
         var record = RestartRecord(containerID: "c1")
         let now = Date(timeIntervalSince1970: 1000)
         for _ in 0..<4 {
-            _ = record.schedule(exit: now, ranFor: 0.5, exitCode: 137, rule: rule, now: now)
+            _ = record.schedule(run: "r", exit: now, ranFor: 0.5, exitCode: 137, rule: rule, now: now)
             record.restarted(at: now)
         }
         #expect(schedule(&record, exit: now, ranFor: 0.5, exitCode: 137, rule: rule, now: now))
         #expect(record.dueAt == now.addingTimeInterval(1.6))
+        #expect(record.handledRun == "\(now.timeIntervalSince1970)")
         #expect(schedule(&record, exit: now, ranFor: 60, exitCode: 137, rule: rule, now: now))
         #expect(record.dueAt == now.addingTimeInterval(0.1), "a container that ran long enough starts the back-off afresh")
     }
@@ -161,5 +162,5 @@ import Testing
 private func schedule(
     _ record: inout RestartRecord, exit: Date, ranFor: Double?, exitCode: Int?, rule: RestartRule, now: Date
 ) -> Bool {
-    record.schedule(exit: exit, ranFor: ranFor, exitCode: exitCode, rule: rule, now: now)
+    record.schedule(run: "\(exit.timeIntervalSince1970)", exit: exit, ranFor: ranFor, exitCode: exitCode, rule: rule, now: now)
 }

@@ -8,8 +8,8 @@ public struct RestartRecord: Codable, Sendable, Equatable {
     public var restarts: [Date]
     /// Failures in a row, for the back-off; reset when a container ran long enough.
     public var streak: Int
-    /// The finish time of the exit a restart is scheduled for or was given up on.
-    public var handledExit: Date?
+    /// The run (process start time) whose exit a restart is scheduled for or was given up on.
+    public var handledRun: String?
     /// When the scheduled restart is due.
     public var dueAt: Date?
     /// Set once the policy said no for `handledExit`.
@@ -28,11 +28,12 @@ public struct RestartRecord: Codable, Sendable, Equatable {
         return restarts.filter { now.timeIntervalSince($0) <= window }.count
     }
 
-    /// Decides about an exit seen now; returns true when a restart got scheduled.
+    /// Decides about the exit of `run` (its process start time), seen now; returns true when a
+    /// restart got scheduled.
     public mutating func schedule(
-        exit finishedAt: Date, ranFor seconds: Double?, exitCode: Int?, rule: RestartRule, now: Date
+        run: String, exit finishedAt: Date, ranFor seconds: Double?, exitCode: Int?, rule: RestartRule, now: Date
     ) -> Bool {
-        handledExit = finishedAt
+        handledRun = run
         if let seconds, seconds >= RestartRule.resetAfterSeconds { streak = 0 }
         guard rule.shouldRestart(exitCode: exitCode, attempts: attempts(rule: rule, now: now)) else {
             gaveUp = true
@@ -40,7 +41,7 @@ public struct RestartRecord: Codable, Sendable, Equatable {
             return false
         }
         gaveUp = false
-        dueAt = max(finishedAt, now.addingTimeInterval(-1)).addingTimeInterval(rule.delay(afterAttempts: streak))
+        dueAt = max(finishedAt.addingTimeInterval(rule.delay(afterAttempts: streak)), now)
         return true
     }
 

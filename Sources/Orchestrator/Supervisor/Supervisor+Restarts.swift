@@ -26,10 +26,12 @@ extension Supervisor {
             var record = loop.restarts[container.name] ?? RestartRecord(containerID: container.id)
             if record.containerID != container.id { record = RestartRecord(containerID: container.id) }
             let exit = container.state.finishedAt ?? container.state.startedAt ?? container.state.createdAt
-            if record.handledExit != exit {
+            // The process start time names the run: exits within one second look alike by date.
+            let run = "\(container.state.pidStartTime ?? 0)"
+            if record.handledRun != run {
                 let ranFor = container.state.startedAt.map { exit.timeIntervalSince($0) }
                 let code = container.state.exitCode.map(Int.init)
-                if record.schedule(exit: exit, ranFor: ranFor, exitCode: code, rule: rule, now: now) {
+                if record.schedule(run: run, exit: exit, ranFor: ranFor, exitCode: code, rule: rule, now: now) {
                     log("\(container.name) exited (code \(code.map(String.init) ?? "unknown")); restarting in \(String(format: "%.1f", record.dueAt!.timeIntervalSince(now))) s")
                 } else {
                     log("\(container.name) exited (code \(code.map(String.init) ?? "unknown")); restart policy \(rule.condition.rawValue) leaves it stopped")
@@ -48,7 +50,7 @@ extension Supervisor {
             } catch {
                 // The failed start counts as an attempt; the next exit time is now.
                 log("restarting \(container.name) failed: \(error)")
-                _ = record.schedule(exit: now, ranFor: 0, exitCode: nil, rule: rule, now: now)
+                _ = record.schedule(run: run, exit: now, ranFor: 0, exitCode: nil, rule: rule, now: now)
                 loop.restarts[container.name] = record
             }
         }
