@@ -62,6 +62,10 @@ import Testing
         }
         let health = try String(contentsOfFile: sandbox.supervisorDirectory + "/health.json", encoding: .utf8)
         #expect(health.contains("healthy"), "\(health)")
+        let ps = try sandbox.run(["ps", "api"]).stdout.split(separator: "\n")
+        #expect(ps.contains { $0.hasPrefix("\(p)-api-1 ") && $0.contains("(healthy)") }, "\(ps)")
+        #expect(ps.contains { $0.hasPrefix("\(p)-api-2 ") && $0.contains("(unhealthy)") }, "\(ps)")
+        #expect(!ps.contains { $0.contains("\(p)-web-1") }, "only the services asked for")
 
         // A stopped container's names disappear (and restart: no leaves it stopped).
         #expect(try sandbox.run(["stop", "\(p)-web-1"]).status == 0)
@@ -100,6 +104,8 @@ import Testing
         let took = Date().timeIntervalSince(killedAt)
         #expect(back, "the always container is running again")
         #expect(took < 1.0, "restarted after \(took) s")
+        // `swiftstack stop` records the intent: the policy does not bring it back.
+        #expect(try sandbox.run(["stop", daemon]).status == 0)
 
         // The first run and three restarts, then it stays exited.
         let runs = { try sandbox.run(["logs", "\(p)-flaky-1"]).stdout.components(separatedBy: "run").count - 1 }
@@ -108,6 +114,7 @@ import Testing
         #expect(try runs() == 4, "on-failure:3 gave up after three restarts")
         let ps = try sandbox.run(["ps", "-a"]).stdout
         #expect(ps.split(separator: "\n").contains { $0.contains("\(p)-flaky-1") && $0.contains("Exited") }, "\(ps)")
+        #expect(ps.split(separator: "\n").contains { $0.contains(daemon) && $0.contains("Exited") }, "\(ps)")
     }
 
     @Test func publishedPortAnswersOnLoopbackAndATakenPortFailsUpCleanly() throws {
@@ -132,6 +139,8 @@ import Testing
             body = Self.httpGet(port: port)
             return body.contains("hello through \(p)")
         }, "\(body)")
+        let ps = try sandbox.run(["ps"]).stdout
+        #expect(ps.contains("127.0.0.1:\(port)->80/tcp"), "\(ps)")
         #expect(try sandbox.run(["up", "-d"]).status == 0, "a second up keeps the port the supervisor holds")
         #expect(Self.httpGet(port: port).contains("hello through \(p)"))
         #expect(try sandbox.run(["down"]).status == 0)
@@ -185,12 +194,16 @@ import Testing
         #expect(SupervisorSandbox.processExists(web), "containers keep running without their supervisor")
         #expect(try sandbox.lookup("web", from: client).isEmpty, "nobody answers DNS meanwhile")
 
-        let again = try sandbox.run(["up", "-d"])
-        #expect(again.status == 0, "\(again.stderr)")
-        #expect(!again.stderr.contains("recreate"), "\(again.stderr)")
+        // `ps` notices and starts a new supervisor, which re-adopts the containers.
+        let ps = try sandbox.run(["ps"])
+        #expect(ps.stdout.contains("\(p)-web-1"), "\(ps.stdout)\(ps.stderr)")
         let second = try #require(sandbox.supervisorPid)
         #expect(second != first && SupervisorSandbox.processExists(second))
         #expect(try SupervisorSandbox.eventually(5) { try sandbox.lookup("web", from: client).count == 1 }, "DNS is back")
+        let again = try sandbox.run(["up", "-d"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stderr.contains("recreate"), "\(again.stderr)")
+        #expect(sandbox.supervisorPid == second, "up reuses the running supervisor")
         #expect(try sandbox.pid(of: "\(p)-web-1") == web, "the same container, adopted")
         // The new supervisor applies the policy too.
         #expect(kill(web, SIGKILL) == 0)

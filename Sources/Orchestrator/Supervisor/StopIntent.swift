@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Runtime
 
 /// A user's "stop" recorded before the container is stopped (`swiftstack stop`), so that the
 /// supervisor does not take the exit for a crash and restart it. The record names the process
@@ -10,6 +11,17 @@ public enum StopIntent {
         try? FileManager.default.createDirectory(
             atPath: paths.stopIntents, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try? AtomicFile.write(Data("\(processStart)\n".utf8), to: "\(paths.stopIntents)/\(container)")
+    }
+
+    /// Records the intent when `container` is a running container of a project; does nothing
+    /// otherwise (`swiftstack stop` calls it for every container it stops).
+    public static func record(stopping container: Container, stateRoot: String, runDirectory: String) {
+        guard let project = container.spec.labels[ProjectLabels.project], let process = container.liveProcess else {
+            return
+        }
+        record(
+            SupervisorPaths(stateRoot: stateRoot, runDirectory: runDirectory, project: project),
+            container: container.id, processStart: process.startTime)
     }
 
     static func isRecorded(_ paths: SupervisorPaths, container: String) -> Bool {

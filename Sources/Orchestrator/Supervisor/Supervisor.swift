@@ -77,6 +77,9 @@ public final class Supervisor: Sendable {
 
         var loop = LoopState()
         loop.restarts = RestartFile.load(paths.restarts)
+        // A predecessor's verdicts hold for the same processes (checked against each container).
+        let inherited = HealthFile.load(paths.health)
+        shared.withLock { $0.health = inherited }
         let started = Date()
         while true {
             let (reload, shutdown) = shared.withLock { state in
@@ -97,7 +100,7 @@ public final class Supervisor: Sendable {
                 continue
             }
             if await supervise(project, &loop) == false { break }
-            try? await Task.sleep(for: Self.tick)
+            await pause()
         }
         for server in loop.dnsServers.values { await server.stop() }
         for proxy in loop.proxies.values { await proxy.stop() }
@@ -141,6 +144,15 @@ public final class Supervisor: Sendable {
             loop.emptySince = nil
         }
         return true
+    }
+
+    /// Waits for the next tick, or less when a request arrives (so `down` is not kept waiting).
+    private func pause() async {
+        let slices = 20
+        for _ in 0..<slices {
+            if shared.withLock({ $0.reloadRequested || $0.shutdownRequested }) { return }
+            try? await Task.sleep(for: Self.tick / slices)
+        }
     }
 
     private func loadProject(_ loop: inout LoopState, force: Bool) {

@@ -42,7 +42,7 @@ public struct SupervisorClient: Sendable {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             if let status = send(.status, timeoutMilliseconds: 500) { return status }
-            usleep(10_000)
+            usleep(2_000)
         }
         throw OrchestratorError(
             .timeout, "the supervisor of project \(paths.project) did not answer within \(Int(timeoutSeconds)) s",
@@ -58,6 +58,15 @@ public struct SupervisorClient: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(project), to: paths.projectFile)
     }
+
+    /// The project as `up` last saved it, nil when it never did (or `down` removed it).
+    public var savedProject: SupervisedProject? {
+        guard let data = FileManager.default.contents(atPath: paths.projectFile) else { return nil }
+        return try? JSONDecoder().decode(SupervisedProject.self, from: data)
+    }
+
+    /// Container name → health, as the supervisor last recorded it.
+    public var health: [String: HealthRecord] { HealthFile.load(paths.health) }
 
     /// The running supervisor's process according to its pid file, nil when none runs.
     public var process: ProcessIdentity? {
