@@ -51,7 +51,10 @@ final class SupervisorSandbox {
     }
 
     /// Writes compose.yaml: `services` (YAML, service names indented by two) on the test's own subnet.
-    func writeStack(_ services: String) throws {
+    /// A second subnet of the test's own, for a second network.
+    var secondSubnetOctet: Int { 16 + (subnetOctet - 16 + 56) % 112 }
+
+    func writeStack(_ services: String, networks: String = "") throws {
         try directory.write(
             "compose.yaml",
             """
@@ -62,6 +65,7 @@ final class SupervisorSandbox {
               default:
                 ipam:
                   config: [{subnet: 10.121.\(subnetOctet).0/24}]
+            \(networks)
             """)
     }
 

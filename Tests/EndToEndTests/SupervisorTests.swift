@@ -74,6 +74,41 @@ import Testing
         #expect(try sandbox.lookup("webalias", from: client).isEmpty)
     }
 
+    @Test func namesAreAnsweredOnlyOnTheAskersNetwork() throws {
+        let sandbox = try SupervisorSandbox()
+        let p = sandbox.project
+        try sandbox.writeStack(
+            """
+              front:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sleep", "600"]
+              back:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sleep", "600"]
+                networks: [inner]
+            """,
+            networks: """
+                  inner:
+                    ipam:
+                      config: [{subnet: 10.121.\(sandbox.secondSubnetOctet).0/24}]
+                """)
+        try #require(try sandbox.run(["up", "-d"]).status == 0)
+        let front = "\(p)-front-1"
+        let back = "\(p)-back-1"
+        #expect(try SupervisorSandbox.eventually(5) { try sandbox.lookup("back", from: back).count == 1 })
+        #expect(try sandbox.lookup("front", from: front).count == 1)
+        #expect(try sandbox.lookup("back", from: front).isEmpty, "back is not on front's network")
+        #expect(try sandbox.lookup("front", from: back).isEmpty, "front is not on back's network")
+        // Asking the other network's server directly (the host owns its gateway) gets nothing either.
+        let direct = try sandbox.run(
+            ["exec", front, "nslookup", "-timeout=1", "-retry=1", "back", "10.121.\(sandbox.secondSubnetOctet).1"])
+        #expect(!direct.stdout.contains("10.121.\(sandbox.secondSubnetOctet).2"), "\(direct.stdout)")
+    }
+
     @Test func killedAlwaysContainerIsBackWithinASecondAndOnFailureThreeGivesUp() throws {
         let sandbox = try SupervisorSandbox()
         let p = sandbox.project

@@ -6,11 +6,13 @@ extension Supervisor {
     /// line with `table`: only names that changed are touched.
     func serveNames(_ project: SupervisedProject, table: [String: [String: [IPv4Address]]], _ loop: inout LoopState) async {
         for network in project.networks where loop.dnsServers[network] == nil {
-            guard let gateway = engine.networkRecords.load(network)?.gateway else { continue }
+            guard let record = engine.networkRecords.load(network), let gateway = record.gateway else { continue }
             let records = loop.dnsRecords[network] ?? DNSRecords()
             do {
                 loop.dnsServers[network] = try await DNSServer.start(
-                    host: gateway, port: 53, responder: DNSResponder(domain: project.name, records: records))
+                    host: gateway, port: 53, responder: DNSResponder(domain: project.name, records: records),
+                    // Only the network's own containers are answered (the host owns every gateway).
+                    clients: record.subnet.flatMap { IPv4Subnet($0) })
                 loop.dnsRecords[network] = records
                 loop.names[network] = [:]
                 log("serving DNS for \(network) on \(gateway):53")
