@@ -101,7 +101,8 @@ final class DatagramRelay: ChannelInboundHandler {
 
 /// The container's replies on one flow, sent back to its client from the published port.
 final class DatagramReply: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+    // A connected datagram channel still delivers envelopes.
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let listener: any Channel
     private let client: SocketAddress
@@ -112,7 +113,7 @@ final class DatagramReply: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let reply = unwrapInboundIn(data)
+        let reply = unwrapInboundIn(data).data
         listener.writeAndFlush(AddressedEnvelope(remoteAddress: client, data: reply), promise: nil)
     }
 
