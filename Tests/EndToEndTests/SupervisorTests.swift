@@ -147,6 +147,8 @@ import Testing
         #expect(try SupervisorSandbox.eventually(10) { try runs() == 4 })
         usleep(2_000_000)
         #expect(try runs() == 4, "on-failure:3 gave up after three restarts")
+        let serviceLogs = try sandbox.run(["logs", "flaky"]).stdout
+        #expect(serviceLogs.components(separatedBy: "\(p)-flaky-1 | run").count - 1 == 4, "logs by service: \(serviceLogs)")
         let ps = try sandbox.run(["ps", "-a"]).stdout
         #expect(ps.split(separator: "\n").contains { $0.contains("\(p)-flaky-1") && $0.contains("Exited") }, "\(ps)")
         #expect(ps.split(separator: "\n").contains { $0.contains(daemon) && $0.contains("Exited") }, "\(ps)")

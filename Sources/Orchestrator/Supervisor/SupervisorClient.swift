@@ -21,11 +21,13 @@ public struct SupervisorClient: Sendable {
 
     /// Saves the project for the supervisor, then starts one (re-executing `executable` as
     /// `swiftstack supervise`, in its own session, output in `supervisor.log`) unless one
-    /// answers already, in which case it is told to reload. Returns its status.
+    /// answers already, in which case it is told to reload. With `wait`, returns once the
+    /// supervisor answers; without, returns at once (call `awaitAnswer` later), so its start-up
+    /// overlaps the caller's work.
     @discardableResult
     public func ensureRunning(
-        _ project: SupervisedProject?, executable: String = DetachedProcess.selfExecutable, timeoutSeconds: Double = 5
-    ) throws -> SupervisorStatus {
+        _ project: SupervisedProject?, executable: String = DetachedProcess.selfExecutable, wait: Bool = true
+    ) throws -> SupervisorStatus? {
         if let project { try save(project) }
         if let status = send(.reload) { return status }
         try FileManager.default.createDirectory(
@@ -39,6 +41,12 @@ public struct SupervisorClient: Sendable {
                 "swiftstack", "supervise", "-p", paths.project, "--root", paths.stateRoot, "--run", paths.runDirectory,
             ],
             keepFD: log)
+        return wait ? try awaitAnswer() : nil
+    }
+
+    /// Waits until the supervisor answers on its socket; returns its status.
+    @discardableResult
+    public func awaitAnswer(timeoutSeconds: Double = 5) throws -> SupervisorStatus {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             if let status = send(.status, timeoutMilliseconds: 500) { return status }

@@ -68,7 +68,8 @@ struct UpCommand: ParsableCommand {
         // Ports first, so that a taken port fails `up` before anything is created.
         do {
             try supervised.checkPorts(held: supervisor.send(.status)?.ports ?? [])
-            try supervisor.ensureRunning(supervised)
+            // Its start-up overlaps applying the plan; names and ports follow within a tick.
+            try supervisor.ensureRunning(supervised, wait: false)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(1)
@@ -82,7 +83,7 @@ struct UpCommand: ParsableCommand {
             let plan = try orchestrator.up(services: services, scale: replicas, options: options, events: ProgressPrinter.print)
             for warning in plan.warnings { Console.error("warning: \(warning)") }
             // The supervisor re-reads the project now rather than at its next tick.
-            _ = supervisor.send(.reload)
+            if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
             if wait { try orchestrator.waitUntilReady(timeoutSeconds: waitTimeout) }
         } catch let error as PlannerError {
             Console.error("error: \(error)")
