@@ -11,7 +11,8 @@ extension SupervisedProject {
                     .invalidPlan, "service \(port.service): host port \(port) is published twice",
                     hint: "give each published port a host port of its own")
             }
-            if held.contains(port) { continue }
+            // Held by our own supervisor (maybe for another target or service): it rebinds it.
+            if held.contains(where: { $0.description == port.description }) { continue }
             do {
                 try PortAvailability.check(
                     host: port.hostIP, port: port.hostPort, transport: port.transport == "udp" ? .udp : .tcp)

@@ -12,6 +12,7 @@ extension Supervisor {
         }
         shared.withLock { $0.backends = backends }
         let wanted = Set(project.publishedPorts)
+        // Stopped first, so a port that now forwards elsewhere can be bound again below.
         for (port, proxy) in loop.proxies where !wanted.contains(port) {
             await proxy.stop()
             loop.proxies[port] = nil
