@@ -38,15 +38,18 @@ import Testing
         let client = "\(p)-client-1"
 
         var web: [String] = []
-        #expect(try SupervisorSandbox.eventually(5) {
-            web = try sandbox.lookup("web", from: client)
-            return web.count == 1
-        }, "the service name resolves through the project's DNS server")
+        #expect(
+            try SupervisorSandbox.eventually(5) {
+                web = try sandbox.lookup("web", from: client)
+                return web.count == 1
+            }, "the service name resolves through the project's DNS server")
         #expect(try sandbox.lookup("\(p)-web-1", from: client) == web, "container name")
         #expect(try sandbox.lookup("webalias", from: client) == web, "alias")
         #expect(try sandbox.lookup("web.\(p)", from: client) == web, "SERVICE.PROJECT")
         let resolv = try sandbox.run(["exec", client, "cat", "/etc/resolv.conf"]).stdout
-        #expect(resolv.contains("search \(p)") && resolv.contains("nameserver 10.121.\(sandbox.subnetOctet).1"), "\(resolv)")
+        #expect(
+            resolv.contains("search \(p)") && resolv.contains("nameserver 10.121.\(sandbox.subnetOctet).1"), "\(resolv)"
+        )
         let page = try sandbox.run(["exec", client, "wget", "-q", "-O", "-", "http://webalias/group"])
         #expect(page.stdout.contains("root:x:0:"), "\(page.stdout)\(page.stderr)")
 
@@ -148,7 +151,8 @@ import Testing
         usleep(2_000_000)
         #expect(try runs() == 4, "on-failure:3 gave up after three restarts")
         let serviceLogs = try sandbox.run(["logs", "flaky"]).stdout
-        #expect(serviceLogs.components(separatedBy: "\(p)-flaky-1 | run").count - 1 == 4, "logs by service: \(serviceLogs)")
+        #expect(
+            serviceLogs.components(separatedBy: "\(p)-flaky-1 | run").count - 1 == 4, "logs by service: \(serviceLogs)")
         let ps = try sandbox.run(["ps", "-a"]).stdout
         #expect(ps.split(separator: "\n").contains { $0.contains("\(p)-flaky-1") && $0.contains("Exited") }, "\(ps)")
         #expect(ps.split(separator: "\n").contains { $0.contains(daemon) && $0.contains("Exited") }, "\(ps)")
@@ -172,10 +176,11 @@ import Testing
         let up = try sandbox.run(["up", "-d", "--wait"])
         try #require(up.status == 0, "\(up.stderr)")
         var body = ""
-        #expect(SupervisorSandbox.eventually(5) {
-            body = Self.httpGet(port: port)
-            return body.contains("hello through \(p)")
-        }, "\(body)")
+        #expect(
+            SupervisorSandbox.eventually(5) {
+                body = Self.httpGet(port: port)
+                return body.contains("hello through \(p)")
+            }, "\(body)")
         let ps = try sandbox.run(["ps"]).stdout
         #expect(ps.contains("127.0.0.1:\(port)->80/tcp"), "\(ps)")
         #expect(try sandbox.run(["up", "-d"]).status == 0, "a second up keeps the port the supervisor holds")
@@ -196,7 +201,9 @@ import Testing
             """)
         let refused = try sandbox.run(["up", "-d"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("127.0.0.1:\(taken)") && refused.stderr.contains("already in use"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("127.0.0.1:\(taken)") && refused.stderr.contains("already in use"),
+            "\(refused.stderr)")
         let containers = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers")) ?? []
         #expect(containers.isEmpty, "nothing half-created: \(containers)")
         let networks = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/networks")) ?? []
@@ -236,7 +243,8 @@ import Testing
         #expect(ps.stdout.contains("\(p)-web-1"), "\(ps.stdout)\(ps.stderr)")
         let second = try #require(sandbox.supervisorPid)
         #expect(second != first && SupervisorSandbox.processExists(second))
-        #expect(try SupervisorSandbox.eventually(5) { try sandbox.lookup("web", from: client).count == 1 }, "DNS is back")
+        #expect(
+            try SupervisorSandbox.eventually(5) { try sandbox.lookup("web", from: client).count == 1 }, "DNS is back")
         let again = try sandbox.run(["up", "-d"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!again.stderr.contains("recreate"), "\(again.stderr)")
@@ -244,10 +252,11 @@ import Testing
         #expect(try sandbox.pid(of: "\(p)-web-1") == web, "the same container, adopted")
         // The new supervisor applies the policy too.
         #expect(kill(web, SIGKILL) == 0)
-        #expect(try SupervisorSandbox.eventually(3) {
-            let now = try sandbox.pid(of: "\(p)-web-1")
-            return now != nil && now != web && SupervisorSandbox.processExists(now!)
-        })
+        #expect(
+            try SupervisorSandbox.eventually(3) {
+                let now = try sandbox.pid(of: "\(p)-web-1")
+                return now != nil && now != web && SupervisorSandbox.processExists(now!)
+            })
 
         let down = try sandbox.run(["down", "-v"])
         #expect(down.status == 0, "\(down.stderr)")

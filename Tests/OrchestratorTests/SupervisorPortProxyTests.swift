@@ -38,12 +38,16 @@ import Testing
             var peer = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let n = withUnsafeMutablePointer(to: &peer) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(backendFD, &buffer, buffer.count, 0, $0, &length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    recvfrom(backendFD, &buffer, buffer.count, 0, $0, &length)
+                }
             }
             guard n > 0 else { return }
             let reply = Array("echo:".utf8) + buffer[0..<n]
             _ = withUnsafePointer(to: &peer) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(backendFD, reply, reply.count, 0, $0, length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(backendFD, reply, reply.count, 0, $0, length)
+                }
             }
         }
         let port = try LoopbackSocket.freePort(type: SOCK_DGRAM)

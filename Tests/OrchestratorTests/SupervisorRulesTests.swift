@@ -18,7 +18,9 @@ import Testing
     @Test func namesCoverServiceContainerAndAliasesOnlyOnTheirNetwork() {
         let project = supervised(
             [
-                service("web") { $0.networks = ["default": ServiceNetwork(aliases: ["www"]), "back": ServiceNetwork()] },
+                service("web") {
+                    $0.networks = ["default": ServiceNetwork(aliases: ["www"]), "back": ServiceNetwork()]
+                },
                 service("db") { $0.networks = ["back": ServiceNetwork(aliases: ["database"])] },
             ], networks: ["back": Network(key: "back", name: "demo_back")])
         let table = NameTable.build(
@@ -80,9 +82,12 @@ import Testing
         #expect(!schedule(&record, exit: now, ranFor: 0.01, exitCode: 3, rule: rule, now: now))
         #expect(record.gaveUp)
         var clean = RestartRecord(containerID: "c2")
-        #expect(!schedule(&clean, exit: start, ranFor: 1, exitCode: 0, rule: rule, now: start), "exit 0 is not a failure")
+        #expect(
+            !schedule(&clean, exit: start, ranFor: 1, exitCode: 0, rule: rule, now: start), "exit 0 is not a failure")
         var unseen = RestartRecord(containerID: "c3")
-        #expect(schedule(&unseen, exit: start, ranFor: nil, exitCode: nil, rule: rule, now: start), "an unknown exit counts as a failure")
+        #expect(
+            schedule(&unseen, exit: start, ranFor: nil, exitCode: nil, rule: rule, now: start),
+            "an unknown exit counts as a failure")
     }
 
     @Test func backOffDoublesIsCappedAndResetsAfterALongRun() {
@@ -100,7 +105,8 @@ import Testing
         #expect(record.dueAt == now.addingTimeInterval(1.6))
         #expect(record.handledRun == "\(now.timeIntervalSince1970)")
         #expect(schedule(&record, exit: now, ranFor: 60, exitCode: 137, rule: rule, now: now))
-        #expect(record.dueAt == now.addingTimeInterval(0.1), "a container that ran long enough starts the back-off afresh")
+        #expect(
+            record.dueAt == now.addingTimeInterval(0.1), "a container that ran long enough starts the back-off afresh")
     }
 
     @Test func deployRestartPolicyWinsWithItsDelayAttemptsAndWindow() {
@@ -124,7 +130,8 @@ import Testing
     }
 
     @Test func healthFollowsDockersRules() {
-        let rule = HealthRule(command: ["true"], intervalSeconds: 1, retries: 2, startPeriodSeconds: 5, startIntervalSeconds: 0.2)
+        let rule = HealthRule(
+            command: ["true"], intervalSeconds: 1, retries: 2, startPeriodSeconds: 5, startIntervalSeconds: 0.2)
         var record = HealthRecord(containerID: "c1", processStart: 1)
         record.record(success: false, elapsed: 1, rule: rule)
         record.record(success: false, elapsed: 2, rule: rule)
@@ -144,7 +151,9 @@ import Testing
             service("web") {
                 $0.ports = [
                     Port(target: 80, published: 8080),
-                    Port(target: 53, targetEnd: 54, published: 5353, publishedEnd: 5354, hostIP: "127.0.0.2", transportProtocol: .udp),
+                    Port(
+                        target: 53, targetEnd: 54, published: 5353, publishedEnd: 5354, hostIP: "127.0.0.2",
+                        transportProtocol: .udp),
                     Port(target: 9000),
                 ]
             }
@@ -162,5 +171,6 @@ import Testing
 private func schedule(
     _ record: inout RestartRecord, exit: Date, ranFor: Double?, exitCode: Int?, rule: RestartRule, now: Date
 ) -> Bool {
-    record.schedule(run: "\(exit.timeIntervalSince1970)", exit: exit, ranFor: ranFor, exitCode: exitCode, rule: rule, now: now)
+    record.schedule(
+        run: "\(exit.timeIntervalSince1970)", exit: exit, ranFor: ranFor, exitCode: exitCode, rule: rule, now: now)
 }

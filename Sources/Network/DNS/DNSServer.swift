@@ -35,7 +35,8 @@ public final class DNSServer: Sendable {
                 // silently instead of failing.
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(responder: responder, clients: clients))
+                        try channel.pipeline.syncOperations.addHandler(
+                            DNSDatagramHandler(responder: responder, clients: clients))
                     }
                 }
                 .bind(host: host, port: port)

@@ -63,7 +63,8 @@ final class DatagramRelay: ChannelInboundHandler {
         DatagramBootstrap(group: context.eventLoop)
             .channelInitializer { flowChannel in
                 flowChannel.eventLoop.makeCompletedFuture {
-                    try flowChannel.pipeline.syncOperations.addHandler(DatagramReply(listener: listener, client: client))
+                    try flowChannel.pipeline.syncOperations.addHandler(
+                        DatagramReply(listener: listener, client: client))
                 }
             }
             .connect(host: "\(target.address)", port: target.port)

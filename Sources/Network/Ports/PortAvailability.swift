@@ -11,7 +11,9 @@ public enum PortAvailability {
         }
         let type = transport == .tcp ? SOCK_STREAM : SOCK_DGRAM
         let fd = socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw NetworkError(.systemCall, "socket: \(String(cString: strerror(errno)))", errno: errno) }
+        guard fd >= 0 else {
+            throw NetworkError(.systemCall, "socket: \(String(cString: strerror(errno)))", errno: errno)
+        }
         defer { close(fd) }
         var one: Int32 = 1
         // As the proxy binds: SO_REUSEADDR for TCP lets a port in TIME_WAIT count as free.
@@ -21,7 +23,9 @@ public enum PortAvailability {
         socketAddress.sin_port = in_port_t(UInt16(port).bigEndian)
         socketAddress.sin_addr = in_addr(s_addr: address.value.bigEndian)
         let result = withUnsafePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         if result != 0 {
             let code = errno

@@ -20,7 +20,8 @@ public struct RestartRule: Codable, Sendable, Equatable {
     /// A container that ran this long before exiting starts the back-off afresh.
     public static let resetAfterSeconds = 10.0
 
-    public init(condition: Condition, maxAttempts: Int? = nil, delaySeconds: Double = 0.1, windowSeconds: Double? = nil) {
+    public init(condition: Condition, maxAttempts: Int? = nil, delaySeconds: Double = 0.1, windowSeconds: Double? = nil)
+    {
         self.condition = condition
         self.maxAttempts = maxAttempts
         self.delaySeconds = delaySeconds

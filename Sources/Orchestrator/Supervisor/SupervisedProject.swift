@@ -46,7 +46,9 @@ public struct SupervisedService: Codable, Sendable, Equatable {
     /// Network (real name) → the service's aliases on it.
     public var aliases: [String: [String]]
 
-    public init(name: String, restart: RestartRule, health: HealthRule?, ports: [PublishedPort], aliases: [String: [String]]) {
+    public init(
+        name: String, restart: RestartRule, health: HealthRule?, ports: [PublishedPort], aliases: [String: [String]]
+    ) {
         self.name = name
         self.restart = restart
         self.health = health

@@ -6,14 +6,20 @@ extension Supervisor {
     /// timeout), forgets containers that stopped, and saves `health.json` when it changed.
     func updateHealth(_ project: SupervisedProject, running: [Container], _ loop: inout LoopState) {
         let now = Date()
-        var due: [(name: String, command: [String], timeout: Double, rule: HealthRule, startedAt: Date, record: HealthRecord)] = []
+        var due:
+            [(
+                name: String, command: [String], timeout: Double, rule: HealthRule, startedAt: Date,
+                record: HealthRecord
+            )] = []
         let snapshot = shared.withLock { state -> [String: HealthRecord] in
             var kept: [String: HealthRecord] = [:]
             for container in running {
                 guard let service = container.spec.labels[ProjectLabels.service],
                     let rule = project.service(service)?.health, let process = container.liveProcess
                 else { continue }
-                var record = state.health[container.name] ?? HealthRecord(containerID: container.id, processStart: process.startTime)
+                var record =
+                    state.health[container.name]
+                    ?? HealthRecord(containerID: container.id, processStart: process.startTime)
                 if record.containerID != container.id || record.processStart != process.startTime {
                     record = HealthRecord(containerID: container.id, processStart: process.startTime)
                 }
@@ -41,13 +47,16 @@ extension Supervisor {
                         success: code == 0, elapsed: probeStarted.timeIntervalSince(probe.startedAt), rule: probe.rule,
                         at: probeStarted)
                     state.health[probe.name] = record
-                    if before != record.status { log("\(probe.name) is \(record.status.rawValue) (probe exit \(code))") }
+                    if before != record.status {
+                        log("\(probe.name) is \(record.status.rawValue) (probe exit \(code))")
+                    }
                 }
             }
         }
         // Probe times change every probe; only status changes are worth a write.
         let statuses = snapshot.mapValues(\.status)
-        if statuses != loop.savedHealth.mapValues(\.status) || snapshot.keys.sorted() != loop.savedHealth.keys.sorted() {
+        if statuses != loop.savedHealth.mapValues(\.status) || snapshot.keys.sorted() != loop.savedHealth.keys.sorted()
+        {
             do {
                 try HealthFile.save(snapshot, to: paths.health)
                 loop.savedHealth = snapshot

@@ -4,7 +4,9 @@ import Network
 extension Supervisor {
     /// Runs a DNS server on each project network's gateway (port 53) and brings its records in
     /// line with `table`: only names that changed are touched.
-    func serveNames(_ project: SupervisedProject, table: [String: [String: [IPv4Address]]], _ loop: inout LoopState) async {
+    func serveNames(_ project: SupervisedProject, table: [String: [String: [IPv4Address]]], _ loop: inout LoopState)
+        async
+    {
         for network in project.networks where loop.dnsServers[network] == nil {
             guard let record = engine.networkRecords.load(network), let gateway = record.gateway else { continue }
             let records = loop.dnsRecords[network] ?? DNSRecords()

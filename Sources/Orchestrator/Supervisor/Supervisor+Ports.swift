@@ -4,7 +4,9 @@ import Network
 extension Supervisor {
     /// Keeps a proxy on every published port of the project and points each at the running
     /// (healthy, where it has a healthcheck) replicas of its service.
-    func publishPorts(_ project: SupervisedProject, table: [String: [String: [IPv4Address]]], _ loop: inout LoopState) async {
+    func publishPorts(_ project: SupervisedProject, table: [String: [String: [IPv4Address]]], _ loop: inout LoopState)
+        async
+    {
         var backends: [String: [IPv4Address]] = [:]
         for service in project.services where !service.ports.isEmpty {
             let network = project.networks.first { table[$0]?[service.name] != nil }

@@ -32,9 +32,13 @@ extension Supervisor {
                 let ranFor = container.state.startedAt.map { exit.timeIntervalSince($0) }
                 let code = container.state.exitCode.map(Int.init)
                 if record.schedule(run: run, exit: exit, ranFor: ranFor, exitCode: code, rule: rule, now: now) {
-                    log("\(container.name) exited (code \(code.map(String.init) ?? "unknown")); restarting in \(String(format: "%.1f", record.dueAt!.timeIntervalSince(now))) s")
+                    log(
+                        "\(container.name) exited (code \(code.map(String.init) ?? "unknown")); restarting in \(String(format: "%.1f", record.dueAt!.timeIntervalSince(now))) s"
+                    )
                 } else {
-                    log("\(container.name) exited (code \(code.map(String.init) ?? "unknown")); restart policy \(rule.condition.rawValue) leaves it stopped")
+                    log(
+                        "\(container.name) exited (code \(code.map(String.init) ?? "unknown")); restart policy \(rule.condition.rawValue) leaves it stopped"
+                    )
                 }
                 loop.restarts[container.name] = record
                 changed = true
@@ -45,7 +49,9 @@ extension Supervisor {
             changed = true
             do {
                 try engine.start(container.name)
-                if let owner = (try? engine.runtime.container(container.name))?.state.ownerPid { loop.monitors.insert(owner) }
+                if let owner = (try? engine.runtime.container(container.name))?.state.ownerPid {
+                    loop.monitors.insert(owner)
+                }
                 log("restarted \(container.name) (restart \(record.restarts.count))")
             } catch {
                 // The failed start counts as an attempt; the next exit time is now.

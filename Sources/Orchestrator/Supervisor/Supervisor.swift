@@ -156,7 +156,8 @@ public final class Supervisor: Sendable {
     }
 
     private func loadProject(_ loop: inout LoopState, force: Bool) {
-        let modified = (try? FileManager.default.attributesOfItem(atPath: paths.projectFile))?[.modificationDate] as? Date
+        let modified =
+            (try? FileManager.default.attributesOfItem(atPath: paths.projectFile))?[.modificationDate] as? Date
         guard force || loop.project == nil || modified != loop.projectModified else { return }
         guard let data = FileManager.default.contents(atPath: paths.projectFile),
             let project = try? JSONDecoder().decode(SupervisedProject.self, from: data)

@@ -9,6 +9,10 @@ public struct SupervisorClient: Sendable {
 
     public init(paths: SupervisorPaths) { self.paths = paths }
 
+    public init(stateRoot: String, runDirectory: String, project: String) {
+        self.init(paths: SupervisorPaths(stateRoot: stateRoot, runDirectory: runDirectory, project: project))
+    }
+
     /// Sends `request` and returns the supervisor's status; nil when none answers.
     public func send(_ request: SupervisorRequest, timeoutMilliseconds: Int32 = 2000) -> SupervisorStatus? {
         let fd = UnixSocket.open(paths.socket, listen: false)

@@ -9,7 +9,9 @@ public struct SupervisorStatus: Codable, Sendable, Equatable {
     /// The project's containers it watches.
     public var containers: Int
 
-    public init(pid: Int32, project: String, ports: [PublishedPort] = [], dnsAddresses: [String] = [], containers: Int = 0) {
+    public init(
+        pid: Int32, project: String, ports: [PublishedPort] = [], dnsAddresses: [String] = [], containers: Int = 0
+    ) {
         self.pid = pid
         self.project = project
         self.ports = ports

@@ -18,7 +18,8 @@ struct StopCommand: ParsableCommand {
             do {
                 // A project's supervisor must not take this exit for a crash and restart it.
                 if let container = try? global.containerRuntime.container(name) {
-                    StopIntent.record(stopping: container, stateRoot: global.stateRoot, runDirectory: global.runDirectory)
+                    StopIntent.record(
+                        stopping: container, stateRoot: global.stateRoot, runDirectory: global.runDirectory)
                 }
                 try global.containerRuntime.stop(name, timeout: time)
                 print(name)

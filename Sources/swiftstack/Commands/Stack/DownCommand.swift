@@ -24,9 +24,8 @@ struct DownCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         // The supervisor goes first, so it neither restarts nor answers for what is removed next.
-        SupervisorClient(
-            paths: SupervisorPaths(stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
-        ).shutdown()
+        SupervisorClient(stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
+            .shutdown()
         let orchestrator = Orchestrator(
             engine: RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory), project: project)
         do {

@@ -46,13 +46,17 @@ struct ProjectPsView {
             var healthText = ""
             if container.isRunning, saved?.service(service)?.health != nil {
                 let record = health[container.name]
-                let current = record?.containerID == container.id && record?.processStart == container.liveProcess?.startTime
+                let current =
+                    record?.containerID == container.id && record?.processStart == container.liveProcess?.startTime
                 healthText = current ? record!.status.rawValue : HealthStatus.starting.rawValue
                 status += healthText == "starting" ? " (health: starting)" : " (\(healthText))"
             }
-            let ports = container.isRunning
-                ? (saved?.service(service)?.ports ?? []).map { "\($0.hostIP):\($0.hostPort)->\($0.targetPort)/\($0.transport)" }
-                    .joined(separator: ", ") : ""
+            let ports =
+                container.isRunning
+                ? (saved?.service(service)?.ports ?? []).map {
+                    "\($0.hostIP):\($0.hostPort)->\($0.targetPort)/\($0.transport)"
+                }
+                .joined(separator: ", ") : ""
             let command = container.spec.command.joined(separator: " ")
             return Row(
                 Name: container.name, Service: service, Image: container.spec.image, Command: command,

@@ -63,7 +63,7 @@ struct UpCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let supervisor = SupervisorClient(
-            paths: SupervisorPaths(stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name))
+            stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
         let supervised = SupervisedProject(project: project)
         // Ports first, so that a taken port fails `up` before anything is created.
         do {
