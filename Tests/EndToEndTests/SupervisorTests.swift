@@ -112,6 +112,37 @@ import Testing
         #expect(!direct.stdout.contains("10.121.\(sandbox.secondSubnetOctet).2"), "\(direct.stdout)")
     }
 
+    @Test func nameChangesAreVisibleWithinATick() throws {
+        let sandbox = try SupervisorSandbox()
+        let p = sandbox.project
+        try sandbox.writeStack(
+            """
+              web:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sleep", "600"]
+            """)
+        try #require(try sandbox.run(["up", "-d"]).status == 0)
+        let server = "10.121.\(sandbox.subnetOctet).1"
+        #expect(SupervisorSandbox.eventually(5) { SupervisorDNSProbe.answers("web", server: server) == 1 })
+        // The stop returns once the exit is recorded; from then on the name goes within a tick.
+        #expect(try sandbox.run(["stop", "\(p)-web-1"]).status == 0)
+        let stopped = Date()
+        var gone: TimeInterval?
+        while Date().timeIntervalSince(stopped) < 2 {
+            if SupervisorDNSProbe.answers("web", server: server) == 0 {
+                gone = Date().timeIntervalSince(stopped)
+                break
+            }
+            usleep(2_000)
+        }
+        let took = try #require(gone, "the name never disappeared")
+        // 100 ms tick, plus slack for a loaded machine running tests in parallel.
+        #expect(took < 0.3, "the name disappeared after \(took) s")
+        #expect(SupervisorDNSProbe.answers("\(p)-web-1", server: server) == 0)
+    }
+
     @Test func killedAlwaysContainerIsBackWithinASecondAndOnFailureThreeGivesUp() throws {
         let sandbox = try SupervisorSandbox()
         let p = sandbox.project
