@@ -16,6 +16,7 @@ extension Supervisor {
                     // Only the network's own containers are answered (the host owns every gateway).
                     clients: record.subnet.flatMap { IPv4Subnet($0) })
                 loop.dnsRecords[network] = records
+                loop.dnsGateways[network] = gateway
                 loop.names[network] = [:]
                 log("serving DNS for \(network) on \(gateway):53")
             } catch {
@@ -26,6 +27,7 @@ extension Supervisor {
             await server.stop()
             loop.dnsServers[network] = nil
             loop.dnsRecords[network] = nil
+            loop.dnsGateways[network] = nil
             loop.names[network] = nil
         }
         for (network, records) in loop.dnsRecords {

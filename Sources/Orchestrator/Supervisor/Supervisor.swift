@@ -38,6 +38,8 @@ public final class Supervisor: Sendable {
         var project: SupervisedProject?
         var projectModified: Date?
         var dnsServers: [String: DNSServer] = [:]
+        /// Network → the gateway address its DNS server listens on.
+        var dnsGateways: [String: String] = [:]
         var dnsRecords: [String: DNSRecords] = [:]
         var dnsFailures: Set<String> = []
         var names: [String: [String: [IPv4Address]]] = [:]
@@ -131,7 +133,7 @@ public final class Supervisor: Sendable {
         shared.withLock { state in
             state.status.containers = containers.count
             state.status.ports = loop.proxies.keys.sorted { $0.hostPort < $1.hostPort }
-            state.status.dnsAddresses = loop.dnsServers.keys.sorted()
+            state.status.dnsAddresses = loop.dnsGateways.values.sorted()
         }
         if containers.isEmpty && !lockHeld {
             let since = loop.emptySince ?? Date()
