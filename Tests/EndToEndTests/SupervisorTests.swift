@@ -181,6 +181,17 @@ import Testing
         #expect(try SupervisorSandbox.eventually(10) { try runs() == 4 })
         usleep(2_000_000)
         #expect(try runs() == 4, "on-failure:3 gave up after three restarts")
+        // The back-off grows: 0.1 s, 0.2 s, 0.4 s between an exit and the next start.
+        let restarts = try Data(contentsOf: URL(fileURLWithPath: sandbox.supervisorDirectory + "/restarts.json"))
+        let records = try JSONSerialization.jsonObject(with: restarts) as? [String: [String: Any]]
+        let times = ((records?["\(p)-flaky-1"]?["restarts"] as? [String]) ?? []).compactMap {
+            try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse($0)
+        }
+        #expect(times.count == 3, "\(String(decoding: restarts, as: UTF8.self))")
+        if times.count == 3 {
+            let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
+            #expect(gaps[1] > gaps[0] + 0.1, "the back-off doubles: \(gaps)")
+        }
         let serviceLogs = try sandbox.run(["logs", "flaky"]).stdout
         #expect(
             serviceLogs.components(separatedBy: "\(p)-flaky-1 | run").count - 1 == 4, "logs by service: \(serviceLogs)")

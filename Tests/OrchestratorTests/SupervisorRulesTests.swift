@@ -83,10 +83,10 @@ import Testing
         #expect(record.gaveUp)
         var clean = RestartRecord(containerID: "c2")
         #expect(
-            !schedule(&clean, exit: start, ranFor: 1, exitCode: 0, rule: rule, now: start), "exit 0 is not a failure")
+            !schedule(&clean, exit: now, ranFor: 1, exitCode: 0, rule: rule, now: start), "exit 0 is not a failure")
         var unseen = RestartRecord(containerID: "c3")
         #expect(
-            schedule(&unseen, exit: start, ranFor: nil, exitCode: nil, rule: rule, now: start),
+            schedule(&unseen, exit: now, ranFor: nil, exitCode: nil, rule: rule, now: start),
             "an unknown exit counts as a failure")
     }
 
@@ -98,7 +98,7 @@ import Testing
         var record = RestartRecord(containerID: "c1")
         let now = Date(timeIntervalSince1970: 1000)
         for _ in 0..<4 {
-            _ = record.schedule(run: "r", exit: now, ranFor: 0.5, exitCode: 137, rule: rule, now: now)
+            _ = record.schedule(run: "r", ranFor: 0.5, exitCode: 137, rule: rule, now: now)
             record.restarted(at: now)
         }
         #expect(schedule(&record, exit: now, ranFor: 0.5, exitCode: 137, rule: rule, now: now))
@@ -171,6 +171,7 @@ import Testing
 private func schedule(
     _ record: inout RestartRecord, exit: Date, ranFor: Double?, exitCode: Int?, rule: RestartRule, now: Date
 ) -> Bool {
+    // The run key: a distinct exit time stands for a distinct run.
     record.schedule(
-        run: "\(exit.timeIntervalSince1970)", exit: exit, ranFor: ranFor, exitCode: exitCode, rule: rule, now: now)
+        run: "\(exit.timeIntervalSince1970)", ranFor: ranFor, exitCode: exitCode, rule: rule, now: now)
 }

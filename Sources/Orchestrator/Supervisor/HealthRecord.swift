@@ -56,10 +56,17 @@ public enum HealthFile {
     }
 }
 
+/// Dates in the supervisor's files: RFC 3339 with fractional seconds (back-off steps are
+/// tenths of a second).
+private let fractionalISO8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
 extension JSONDecoder {
     static var iso: JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            return try fractionalISO8601.parse(text)
+        }
         return decoder
     }
 }
@@ -67,7 +74,10 @@ extension JSONDecoder {
 extension JSONEncoder {
     static var iso: JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(fractionalISO8601))
+        }
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }

@@ -31,7 +31,7 @@ public struct RestartRecord: Codable, Sendable, Equatable {
     /// Decides about the exit of `run` (its process start time), seen now; returns true when a
     /// restart got scheduled.
     public mutating func schedule(
-        run: String, exit finishedAt: Date, ranFor seconds: Double?, exitCode: Int?, rule: RestartRule, now: Date
+        run: String, ranFor seconds: Double?, exitCode: Int?, rule: RestartRule, now: Date
     ) -> Bool {
         handledRun = run
         if let seconds, seconds >= RestartRule.resetAfterSeconds { streak = 0 }
@@ -41,7 +41,9 @@ public struct RestartRecord: Codable, Sendable, Equatable {
             return false
         }
         gaveUp = false
-        dueAt = max(finishedAt.addingTimeInterval(rule.delay(afterAttempts: streak)), now)
+        // From when the exit is seen (within a tick of it): the runtime records exit times to
+        // the second only, too coarse for a 0.1 s first step.
+        dueAt = now.addingTimeInterval(rule.delay(afterAttempts: streak))
         return true
     }
 

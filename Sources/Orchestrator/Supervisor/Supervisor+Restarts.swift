@@ -31,7 +31,7 @@ extension Supervisor {
             if record.handledRun != run {
                 let ranFor = container.state.startedAt.map { exit.timeIntervalSince($0) }
                 let code = container.state.exitCode.map(Int.init)
-                if record.schedule(run: run, exit: exit, ranFor: ranFor, exitCode: code, rule: rule, now: now) {
+                if record.schedule(run: run, ranFor: ranFor, exitCode: code, rule: rule, now: now) {
                     log(
                         "\(container.name) exited (code \(code.map(String.init) ?? "unknown")); restarting in \(String(format: "%.1f", record.dueAt!.timeIntervalSince(now))) s"
                     )
@@ -56,7 +56,7 @@ extension Supervisor {
             } catch {
                 // The failed start counts as an attempt; the next exit time is now.
                 log("restarting \(container.name) failed: \(error)")
-                _ = record.schedule(run: run, exit: now, ranFor: 0, exitCode: nil, rule: rule, now: now)
+                _ = record.schedule(run: run, ranFor: 0, exitCode: nil, rule: rule, now: now)
                 loop.restarts[container.name] = record
             }
         }

@@ -102,7 +102,7 @@ public final class Supervisor: Sendable {
                 continue
             }
             if await supervise(project, &loop) == false { break }
-            await pause()
+            await pause(until: loop.restarts.values.compactMap(\.dueAt).min())
         }
         for server in loop.dnsServers.values { await server.stop() }
         for proxy in loop.proxies.values { await proxy.stop() }
@@ -148,11 +148,13 @@ public final class Supervisor: Sendable {
         return true
     }
 
-    /// Waits for the next tick, or less when a request arrives (so `down` is not kept waiting).
-    private func pause() async {
+    /// Waits for the next tick, or less when a request arrives (so `down` is not kept waiting)
+    /// or a restart falls due (so back-off delays are kept to the millisecond, not the tick).
+    private func pause(until due: Date?) async {
         let slices = 20
         for _ in 0..<slices {
             if shared.withLock({ $0.reloadRequested || $0.shutdownRequested }) { return }
+            if let due, Date() >= due { return }
             try? await Task.sleep(for: Self.tick / slices)
         }
     }
