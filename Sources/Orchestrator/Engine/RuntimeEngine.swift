@@ -139,7 +139,19 @@ public struct RuntimeEngine: ContainerEngine {
         let bridge = BridgeNetwork(name: network, subnet: subnet, gateway: gateway, internal: record.internal ?? false)
         let address = try allocator.allocate(
             container: container, network: network, requested: requested.flatMap { IPv4Address($0) })
-        return try bridge.attach(container: container, containerNetns: namespace, address: address, interfaceName: interface)
+        // A recreated container reuses its predecessor's host link name, and the kernel frees the
+        // old namespace's veth asynchronously (slowly on a loaded machine): wait for it a little.
+        let deadline = Date().addingTimeInterval(2)
+        while true {
+            do {
+                return try bridge.attach(
+                    container: container, containerNetns: namespace, address: address, interfaceName: interface)
+            } catch {
+                let leftOver = error.code == .alreadyExists
+                if !leftOver || Date() >= deadline { throw error }
+            }
+            usleep(10_000)
+        }
     }
 
     /// `/etc/hosts` lines for the project's other containers already on `network`: names work
