@@ -304,6 +304,7 @@ import Testing
         #expect(down.status == 0, "\(down.stderr)")
         #expect(!SupervisorSandbox.processExists(second), "down stops the supervisor")
         #expect(!FileManager.default.fileExists(atPath: sandbox.supervisorDirectory))
+        #expect(!FileManager.default.fileExists(atPath: "\(sandbox.stateRoot)/projects/\(p)"), "project.json goes too")
         let containers = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers")) ?? []
         #expect(containers.isEmpty)
         let netns = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.runDirectory + "/netns")) ?? []
