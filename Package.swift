@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
-        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Planner", "StackFile", "Runtime"]),
+        .testTarget(
+            name: "OrchestratorTests", dependencies: ["Orchestrator", "Planner", "StackFile", "Runtime", "Network"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["swiftstack", "StackFile", "Planner", "Network"]),
     ],

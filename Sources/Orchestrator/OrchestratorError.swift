@@ -10,6 +10,7 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
         case engine
         case locked
         case notFound
+        case portInUse
     }
 
     public var code: Code

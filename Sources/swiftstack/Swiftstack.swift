@@ -7,10 +7,10 @@ struct Swiftstack: AsyncParsableCommand {
         abstract: "A daemonless, declarative multi-container orchestrator.",
         version: "0.1.0",
         subcommands: [
-            ConfigCommand.self, PlanCommand.self, UpCommand.self, DownCommand.self, ImageCommand.self, RunCommand.self,
-            PsCommand.self,
-            LogsCommand.self, ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self,
-            InspectCommand.self, MonitorCommand.self, ImageTagCommand.self, BuildCommand.self,
+            ConfigCommand.self, PlanCommand.self, UpCommand.self, DownCommand.self, BuildCommand.self,
+            ImageCommand.self, ImageTagCommand.self, RunCommand.self, PsCommand.self, LogsCommand.self,
+            ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self, InspectCommand.self,
+            MonitorCommand.self, SuperviseCommand.self,
         ]
     )
 }

@@ -20,8 +20,12 @@ public final class DNSServer: Sendable {
     }
 
     /// Starts serving on `host:port` over UDP and TCP.
+    ///
+    /// - Parameter clients: when set, only askers whose source address is in this subnet are
+    ///   answered (a network's own containers); others are ignored, so a container can never
+    ///   read the names of a network it is not on through that network's gateway.
     public static func start(
-        host: String, port: Int = 53, responder: DNSResponder,
+        host: String, port: Int = 53, responder: DNSResponder, clients: IPv4Subnet? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(NetworkError) -> DNSServer {
         var udp: (any Channel)?
@@ -31,7 +35,8 @@ public final class DNSServer: Sendable {
                 // silently instead of failing.
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(DNSDatagramHandler(responder: responder))
+                        try channel.pipeline.syncOperations.addHandler(
+                            DNSDatagramHandler(responder: responder, clients: clients))
                     }
                 }
                 .bind(host: host, port: port)
@@ -41,7 +46,10 @@ public final class DNSServer: Sendable {
             let stream = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
+                    if let clients, !DNSClientFilter.admits(channel.remoteAddress, clients) {
+                        return channel.eventLoop.makeFailedFuture(ChannelError.inappropriateOperationForState)
+                    }
+                    return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(DNSStreamHandler(responder: responder))
                     }
                 }

@@ -43,11 +43,16 @@ final class DNSDatagramHandler: ChannelInboundHandler {
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     private let responder: DNSResponder
+    private let clients: IPv4Subnet?
 
-    init(responder: DNSResponder) { self.responder = responder }
+    init(responder: DNSResponder, clients: IPv4Subnet?) {
+        self.responder = responder
+        self.clients = clients
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
+        if let clients, !DNSClientFilter.admits(envelope.remoteAddress, clients) { return }
         let packet = Array(envelope.data.readableBytesView)
         guard let answer = responder.respond(to: packet) else { return }
         let buffer = context.channel.allocator.buffer(bytes: answer)
@@ -57,5 +62,13 @@ final class DNSDatagramHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A failed send (an ICMP error for an earlier reply) must not stop the server.
+    }
+}
+
+/// Whether an asker may be answered: its IPv4 source address lies in the network's subnet.
+enum DNSClientFilter {
+    static func admits(_ address: SocketAddress?, _ clients: IPv4Subnet) -> Bool {
+        guard let text = address?.ipAddress, let source = IPv4Address(text) else { return false }
+        return clients.contains(source)
     }
 }

@@ -75,6 +75,7 @@ public struct RuntimeEngine: ContainerEngine {
             }
         }
         var pinned: String?
+        var nameServer: String?
         var attached: [(network: String, link: HostLink)] = []
         do {
             switch request.service.networkMode {
@@ -101,13 +102,22 @@ public struct RuntimeEngine: ContainerEngine {
                         request.desired.name, namespace: namespace, network: network.name,
                         requested: attachment.ipv4Address, interface: "eth\(number)")
                     attached.append((network.name, link))
+                    // The project's DNS server listens on the first network's gateway.
+                    if nameServer == nil { nameServer = networkRecords.load(network.name)?.gateway }
                     let names = [request.desired.name, request.service.name] + attachment.aliases
                     hosts.append("\(link.address) \(names.joined(separator: " "))")
                     hosts += peerHosts(project: request.project, network: network.name, except: request.desired.name)
                 }
                 spec.extraHosts = hosts + spec.extraHosts
+                if let nameServer { spec.dnsServers = [nameServer] }
             }
-            try runtime.create(spec)
+            let container = try runtime.create(spec)
+            if let nameServer {
+                // Short names are tried in the project's domain first (`web` → `web.PROJECT`).
+                try AtomicFile.write(
+                    Data("search \(request.project.name)\nnameserver \(nameServer)\n".utf8),
+                    to: container.directory + "/resolv.conf", mode: 0o644)
+            }
         } catch {
             for (network, link) in attached {
                 try? link.detach()
@@ -131,7 +141,19 @@ public struct RuntimeEngine: ContainerEngine {
         let bridge = BridgeNetwork(name: network, subnet: subnet, gateway: gateway, internal: record.internal ?? false)
         let address = try allocator.allocate(
             container: container, network: network, requested: requested.flatMap { IPv4Address($0) })
-        return try bridge.attach(container: container, containerNetns: namespace, address: address, interfaceName: interface)
+        // A recreated container reuses its predecessor's host link name, and the kernel frees the
+        // old namespace's veth asynchronously (slowly on a loaded machine): wait for it a little.
+        let deadline = Date().addingTimeInterval(2)
+        while true {
+            do {
+                return try bridge.attach(
+                    container: container, containerNetns: namespace, address: address, interfaceName: interface)
+            } catch {
+                let leftOver = error.code == .alreadyExists
+                if !leftOver || Date() >= deadline { throw error }
+            }
+            usleep(10_000)
+        }
     }
 
     /// `/etc/hosts` lines for the project's other containers already on `network`: names work

@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 
 extension ContainerRuntime {
-    /// Starts a created container with the given stdio; the caller becomes its parent and must
+    /// Starts a created or exited container (a restart: same rootfs, network namespace and
+    /// log) with the given stdio; the caller becomes its parent and must
     /// call `waitForExit(_:pid:)`. Returns the host pid of the container's first process.
     /// Failures before execve (mounts, user, command not found) throw with Docker's exit codes.
     /// For a `tty` container with `onTerminal`, a pseudo-terminal is opened inside the container's
@@ -11,11 +12,9 @@ extension ContainerRuntime {
     /// handed to `onTerminal` (the caller owns it).
     public func start(_ nameOrID: String, io: ProcessIO, onTerminal: ((Int32) -> Void)? = nil) throws -> Int32 {
         var container = try container(nameOrID)
-        guard container.state.status == .created else {
+        guard container.state.status == .created || container.state.status == .exited else {
             throw RuntimeError(
-                .invalidState,
-                "container \(container.name) is \(container.state.status.rawValue); only a created container can start (run a new one instead)"
-            )
+                .invalidState, "container \(container.name) is already running; stop it before starting it again")
         }
         let spec = container.spec
         let user = try UserDatabase(layers: spec.lowerDirectories).resolve(spec.user)
@@ -136,6 +135,11 @@ extension ContainerRuntime {
         container.state.ownerPid = owner?.pid
         container.state.ownerStartTime = owner?.startTime
         container.state.startedAt = Date()
+        // A restart forgets the previous run's exit.
+        container.state.exitCode = nil
+        container.state.finishedAt = nil
+        container.state.oomKilled = false
+        container.state.error = nil
         try store.save(container.state, of: container)
         return pid
     }

@@ -15,10 +15,36 @@ struct LogsCommand: ParsableCommand {
     var timestamps = false
     @Option(name: [.customShort("n"), .customLong("tail")], help: "Only the last N lines (or all).") var tail: String =
         "all"
-    @Argument(help: "Container name or id.") var name: String
+    // `-f` is --follow here, so the stack file is --file only.
+    @Option(name: .customLong("file"), help: "Stack file (repeatable).") var files: [String] = []
+    @Option(name: [.short, .customLong("project-name")], help: "Project name.") var projectName: String?
+    @Argument(help: "A container name or id; in a project (a stack file in sight, or -p): services, default all.")
+    var names: [String] = []
 
     func run() throws {
         let runtime = global.containerRuntime
+        // One container by name or id stays the container view, even beside a stack file.
+        let single = names.count == 1 ? try? runtime.container(names[0]) : nil
+        var stack = try StackOptions.parse([])
+        stack.files = files
+        stack.projectName = projectName
+        if single == nil && ProjectLogsView.appliesTo(stack) {
+            if tail != "all" && Int(tail) == nil {
+                ContainerCommandErrors.report("invalid --tail '\(tail)': use a number or all")
+                throw ExitCode(2)
+            }
+            let project = try stack.projectName ?? stack.load().project.name
+            ProjectLogsView(
+                runtime: runtime, project: project, services: names, follow: follow, timestamps: timestamps,
+                tail: Int(tail)
+            ).run()
+            return
+        }
+        guard names.count == 1 else {
+            ContainerCommandErrors.report("logs takes one container name or id (or services, beside a stack file)")
+            throw ExitCode(2)
+        }
+        let name = names[0]
         let container = try ContainerCommandErrors.reporting { try runtime.container(name) }
         var (entries, offset) = ContainerLogReader.read(path: container.logPath)
         if tail != "all" {

@@ -10,11 +10,21 @@ struct PsCommand: ParsableCommand {
     @Flag(name: [.short, .customLong("all")], help: "Show all containers (default: running only).") var all = false
     @Option(name: .long, help: "table or json (one JSON object per line).") var format: String = "table"
     @Flag(name: [.short, .customLong("quiet")], help: "Only ids.") var quiet = false
+    @OptionGroup var stack: StackOptions
+    @Argument(help: "Services to list (project view).") var services: [String] = []
 
     func run() throws {
         guard format == "table" || format == "json" else {
             ContainerCommandErrors.report("unknown --format '\(format)': use table or json")
             throw ExitCode(2)
+        }
+        // A stack file in sight or `-p`: the project's containers, as Compose shows them.
+        if ProjectPsView.applies(stack) {
+            let project = try stack.projectName ?? stack.load().project.name
+            try ProjectPsView(
+                global: global, project: project, services: services, all: all, format: format, quiet: quiet
+            ).run()
+            return
         }
         let containers = global.containerRuntime.list().filter { all || $0.isRunning }
         if quiet {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Orchestrator
 import Runtime
 
 /// `swiftstack stop [-t SECS] NAME…`: the stop signal, then SIGKILL after the grace period.
@@ -15,6 +16,11 @@ struct StopCommand: ParsableCommand {
         var failed = false
         for name in names {
             do {
+                // A project's supervisor must not take this exit for a crash and restart it.
+                if let container = try? global.containerRuntime.container(name) {
+                    StopIntent.record(
+                        stopping: container, stateRoot: global.stateRoot, runDirectory: global.runDirectory)
+                }
                 try global.containerRuntime.stop(name, timeout: time)
                 print(name)
             } catch {

@@ -23,6 +23,9 @@ struct DownCommand: ParsableCommand {
             Console.error("waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock")
         }
         defer { withExtendedLifetime(lock) {} }
+        // The supervisor goes first, so it neither restarts nor answers for what is removed next.
+        SupervisorClient(stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
+            .shutdown()
         let orchestrator = Orchestrator(
             engine: RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory), project: project)
         do {

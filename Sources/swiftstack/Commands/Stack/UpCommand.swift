@@ -62,6 +62,18 @@ struct UpCommand: ParsableCommand {
             Console.error("waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock")
         }
         defer { withExtendedLifetime(lock) {} }
+        let supervisor = SupervisorClient(
+            stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
+        let supervised = SupervisedProject(project: project)
+        // Ports first, so that a taken port fails `up` before anything is created.
+        do {
+            try supervised.checkPorts(held: supervisor.send(.status)?.ports ?? [])
+            // Its start-up overlaps applying the plan; names and ports follow within a tick.
+            try supervisor.ensureRunning(supervised, wait: false)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(1)
+        }
         let orchestrator = Orchestrator(
             engine: RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory), project: project)
         let options = PlanOptions(
@@ -70,6 +82,8 @@ struct UpCommand: ParsableCommand {
         do {
             let plan = try orchestrator.up(services: services, scale: replicas, options: options, events: ProgressPrinter.print)
             for warning in plan.warnings { Console.error("warning: \(warning)") }
+            // The supervisor re-reads the project now rather than at its next tick.
+            if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
             if wait { try orchestrator.waitUntilReady(timeoutSeconds: waitTimeout) }
         } catch let error as PlannerError {
             Console.error("error: \(error)")

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// A project of its own for one supervisor test: state root, run directory, subnet, busybox
+/// image; `down -v` in deinit whatever happened, so no container, mount or process leaks.
+final class SupervisorSandbox {
+    let directory: TemporaryDirectory
+    let project: String
+    let subnetOctet: Int
+    let environment: [String: String]
+
+    init() throws {
+        directory = try TemporaryDirectory("swiftstack-sup")
+        project = "sup\(UInt32.random(in: 0...UInt32.max) % 1_000_000)"
+        subnetOctet = 16 + Int.random(in: 0..<112)
+        environment = [
+            "SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path,
+            "SWIFTSTACK_RUN": directory.url.appendingPathComponent("run").path,
+        ]
+        let root = directory.url.appendingPathComponent("bb")
+        let bin = root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: bin.appendingPathComponent("busybox").path)
+        for applet in ["sh", "httpd", "wget", "echo", "sleep", "cat", "true", "nslookup", "touch", "test", "kill"] {
+            try FileManager.default.createSymbolicLink(
+                atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
+        }
+        try directory.write("bb/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n")
+        try directory.write("bb/etc/group", "root:x:0:\n")
+        let tarball = directory.url.appendingPathComponent("bb.tar").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        process.arguments = ["-C", root.path, "-cf", tarball, "."]
+        try process.run()
+        process.waitUntilExit()
+        let imported = try CLI.run(["image", "import", tarball, "busybox"], environment: environment)
+        #expect(imported.status == 0, "\(imported.stderr)")
+    }
+
+    deinit {
+        _ = try? CLI.run(["down", "-v", "-p", project], in: directory.url, environment: environment)
+    }
+
+    var runDirectory: String { environment["SWIFTSTACK_RUN"]! }
+    var stateRoot: String { environment["SWIFTSTACK_ROOT"]! }
+    var supervisorDirectory: String { "\(runDirectory)/projects/\(project)" }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(arguments, in: directory.url, environment: environment)
+    }
+
+    /// Writes compose.yaml: `services` (YAML, service names indented by two) on the test's own subnet.
+    /// A second subnet of the test's own, for a second network.
+    var secondSubnetOctet: Int { 16 + (subnetOctet - 16 + 56) % 112 }
+
+    func writeStack(_ services: String, networks: String = "") throws {
+        try directory.write(
+            "compose.yaml",
+            """
+            name: \(project)
+            services:
+            \(services)
+            networks:
+              default:
+                ipam:
+                  config: [{subnet: 10.121.\(subnetOctet).0/24}]
+            \(networks)
+            """)
+    }
+
+    /// The supervisor's pid from its pid file, nil when none is recorded.
+    var supervisorPid: Int32? {
+        guard let text = try? String(contentsOfFile: supervisorDirectory + "/supervisor.pid", encoding: .utf8) else {
+            return nil
+        }
+        return text.split(separator: " ").first.flatMap { Int32($0) }
+    }
+
+    /// The host pid of a container's first process, from `inspect`.
+    func pid(of container: String) throws -> Int32? {
+        let inspect = try run(["inspect", container]).stdout
+        guard let range = inspect.range(of: #""Pid"\s*:\s*[0-9]+"#, options: .regularExpression) else { return nil }
+        return Int32(inspect[range].split(separator: ":").last!.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The addresses `nslookup NAME` prints from inside `container` (the server's own excluded).
+    func lookup(_ name: String, from container: String) throws -> [String] {
+        let output = try run(["exec", container, "nslookup", name]).stdout
+        var addresses: [String] = []
+        var answers = false
+        for line in output.split(separator: "\n") {
+            if line.hasPrefix("Name:") { answers = true }
+            if answers, line.hasPrefix("Address:") {
+                addresses.append(line.dropFirst("Address:".count).trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return addresses
+    }
+
+    /// Polls `body` until it returns true or `seconds` pass.
+    static func eventually(_ seconds: Double = 10, _ body: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try body() { return true }
+            usleep(50_000)
+        }
+        return try body()
+    }
+
+    /// Whether a process with this pid exists (and is not a zombie).
+    static func processExists(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
+}
