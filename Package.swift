@@ -44,7 +44,8 @@ let package = Package(
             ]
         ),
         // Observe, apply, supervise: joins the stack file, the planner and the engines.
-        .target(name: "Orchestrator", dependencies: ["StackFile", "Planner", "Images", "Builder", "Runtime", "Network"]),
+        .target(
+            name: "Orchestrator", dependencies: ["StackFile", "Planner", "Images", "Builder", "Runtime", "Network"]),
         // The CLI.
         .executableTarget(
             name: "swiftstack",

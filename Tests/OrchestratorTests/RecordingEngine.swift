@@ -20,7 +20,9 @@ final class RecordingEngine: ContainerEngine, @unchecked Sendable {
     private func record(_ call: String) { lock.withLock { calls.append(call) } }
 
     func containers(project: String) throws -> [EngineContainer] {
-        lock.withLock { records.values.filter { $0.labels[ProjectLabels.project] == project }.sorted { $0.name < $1.name } }
+        lock.withLock {
+            records.values.filter { $0.labels[ProjectLabels.project] == project }.sorted { $0.name < $1.name }
+        }
     }
 
     func imageID(_ reference: String) -> String? { images[reference] }
@@ -32,8 +34,12 @@ final class RecordingEngine: ContainerEngine, @unchecked Sendable {
 
     func create(_ request: ContainerRequest) throws {
         record("create \(request.desired.name)")
-        let labels = Observer.labels(project: request.project.name, container: request.desired, imageID: images[request.desired.image])
-        lock.withLock { records[request.desired.name] = EngineContainer(name: request.desired.name, labels: labels, status: .created) }
+        let labels = Observer.labels(
+            project: request.project.name, container: request.desired, imageID: images[request.desired.image])
+        lock.withLock {
+            records[request.desired.name] = EngineContainer(
+                name: request.desired.name, labels: labels, status: .created)
+        }
     }
 
     func start(_ name: String) throws {

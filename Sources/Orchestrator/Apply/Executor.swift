@@ -107,14 +107,16 @@ public struct Executor: Sendable {
 
     private func desiredNetwork(_ name: String) throws -> DesiredNetwork {
         guard let network = desired.networks.first(where: { $0.name == name }) else {
-            throw OrchestratorError(.invalidPlan, "the plan names network \(name), which the stack file does not declare")
+            throw OrchestratorError(
+                .invalidPlan, "the plan names network \(name), which the stack file does not declare")
         }
         return network
     }
 
     private func desiredVolume(_ name: String) throws -> DesiredVolume {
         guard let volume = desired.volumes.first(where: { $0.name == name }) else {
-            throw OrchestratorError(.invalidPlan, "the plan names volume \(name), which the stack file does not declare")
+            throw OrchestratorError(
+                .invalidPlan, "the plan names volume \(name), which the stack file does not declare")
         }
         return volume
     }
@@ -124,7 +126,8 @@ public struct Executor: Sendable {
         guard let container = desired.containers.first(where: { $0.name == name }) ?? renamed(name),
             let service = project.services[container.service]
         else {
-            throw OrchestratorError(.invalidPlan, "the plan names container \(name), which the stack file does not ask for")
+            throw OrchestratorError(
+                .invalidPlan, "the plan names container \(name), which the stack file does not ask for")
         }
         var namespaceOf: String?
         if let target = container.namespaceService {
@@ -138,7 +141,8 @@ public struct Executor: Sendable {
     /// A replica the planner kept under another number than the desired list (`PROJECT-SERVICE-N`).
     private func renamed(_ name: String) -> DesiredContainer? {
         let prefix = "\(desired.project)-"
-        guard name.hasPrefix(prefix), let dash = name.lastIndex(of: "-"), let index = Int(name[name.index(after: dash)...])
+        guard name.hasPrefix(prefix), let dash = name.lastIndex(of: "-"),
+            let index = Int(name[name.index(after: dash)...])
         else { return nil }
         let service = String(name[name.index(name.startIndex, offsetBy: prefix.count)..<dash])
         guard var template = desired.containers(of: service).first else { return nil }
@@ -153,7 +157,9 @@ public struct Executor: Sendable {
         for (dependency, condition) in service.dependsOn.sorted(by: { $0.key < $1.key }) {
             guard project.services[dependency] != nil, !desired.containers(of: dependency).isEmpty else {
                 if condition.required {
-                    throw OrchestratorError(.dependencyFailed, "service \(serviceName) depends on \(dependency), which is not part of this run")
+                    throw OrchestratorError(
+                        .dependencyFailed,
+                        "service \(serviceName) depends on \(dependency), which is not part of this run")
                 }
                 continue
             }

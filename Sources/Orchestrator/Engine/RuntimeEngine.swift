@@ -67,7 +67,8 @@ public struct RuntimeEngine: ContainerEngine {
         var spec = try ServiceSpec.make(
             request, image: image, layers: try store.layerDirectories(of: image), labels: labels)
         for mount in spec.mounts where mount.kind == .volume {
-            try FileManager.default.createDirectory(atPath: volumeDataPath(mount.source), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: volumeDataPath(mount.source), withIntermediateDirectories: true)
         }
         for volume in request.service.volumes where volume.type == .bind && volume.createHostPath {
             if let source = volume.source, !FileManager.default.fileExists(atPath: source) {
@@ -85,7 +86,8 @@ public struct RuntimeEngine: ContainerEngine {
                 spec.network = .isolated
             case .service?, .container?:
                 guard let target = request.namespaceOf else {
-                    throw OrchestratorError(.notFound, "service \(request.service.name) joins a network namespace with no container")
+                    throw OrchestratorError(
+                        .notFound, "service \(request.service.name) joins a network namespace with no container")
                 }
                 spec.network = .container(try runtime.container(target).id)
             case .bridge?, nil:
@@ -136,7 +138,8 @@ public struct RuntimeEngine: ContainerEngine {
             let subnet = IPv4Subnet(subnetText), let gatewayText = record.gateway,
             let gateway = IPv4Address(gatewayText)
         else {
-            throw OrchestratorError(.notFound, "network \(network) does not exist", hint: "run `swiftstack up` to create it")
+            throw OrchestratorError(
+                .notFound, "network \(network) does not exist", hint: "run `swiftstack up` to create it")
         }
         let bridge = BridgeNetwork(name: network, subnet: subnet, gateway: gateway, internal: record.internal ?? false)
         let address = try allocator.allocate(
@@ -186,7 +189,8 @@ public struct RuntimeEngine: ContainerEngine {
         try runtime.delete(container.id, force: true)
         // Closing the last reference frees the namespace and its veth ends; the kernel does the
         // slow part (RCU) after we return.
-        NamespacePin.remove(at: namespacePath(container.id, project: container.spec.labels[ProjectLabels.project] ?? ""))
+        NamespacePin.remove(
+            at: namespacePath(container.id, project: container.spec.labels[ProjectLabels.project] ?? ""))
         for record in networkRecords.all() {
             try? allocator.release(container: name, network: record.name)
         }

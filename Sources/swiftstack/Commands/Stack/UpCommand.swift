@@ -59,7 +59,9 @@ struct UpCommand: ParsableCommand {
             replicas[String(parts[0])] = count
         }
         let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
-            Console.error("waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock")
+            Console.error(
+                "waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock"
+            )
         }
         defer { withExtendedLifetime(lock) {} }
         let supervisor = SupervisorClient(
@@ -80,7 +82,8 @@ struct UpCommand: ParsableCommand {
             forceRecreate: forceRecreate, noRecreate: noRecreate, build: build, noBuild: noBuild,
             removeOrphans: removeOrphans)
         do {
-            let plan = try orchestrator.up(services: services, scale: replicas, options: options, events: ProgressPrinter.print)
+            let plan = try orchestrator.up(
+                services: services, scale: replicas, options: options, events: ProgressPrinter.print)
             for warning in plan.warnings { Console.error("warning: \(warning)") }
             // The supervisor re-reads the project now rather than at its next tick.
             if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
