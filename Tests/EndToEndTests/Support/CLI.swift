@@ -36,6 +36,14 @@ struct CLI {
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
         input: String? = nil
     ) throws -> Result {
+        try spawn(binary.path, arguments, in: directory, environment: environment, input: input)
+    }
+
+    /// Runs any executable the same way (e.g. `/bin/busybox wget` against a published port).
+    static func spawn(
+        _ executable: String, _ arguments: [String], in directory: URL? = nil,
+        environment: [String: String] = [:], input: String? = nil
+    ) throws -> Result {
         var stdinPipe: [Int32] = [-1, -1]
         var stdoutPipe: [Int32] = [-1, -1]
         var stderrPipe: [Int32] = [-1, -1]
@@ -48,7 +56,7 @@ struct CLI {
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
         // `env -C DIR` changes directory for the child only (posix_spawn's chdir is not in Swift's Glibc).
-        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [binary.path] + arguments
+        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [executable] + arguments
         let argv = command.map { strdup($0) } + [nil]
         let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
