@@ -4,8 +4,9 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_DEBUG := .build/debug/swiftstack
 BIN_RELEASE := .build/release/swiftstack
-# Debian packages swiftstack needs to build and run its tests.
-APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev busybox-static iproute2 procps skopeo umoci
+# Debian packages swiftstack needs to build, to prepare the reference stack's base images
+# (mmdebstrap) and to run its tests (skopeo, umoci: image interoperability).
+APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev busybox-static iproute2 procps skopeo umoci mmdebstrap
 
 .PHONY: setup build release test lint bench images up down clean
 
@@ -42,8 +43,6 @@ STACK := stacks/crawler.yaml
 
 ## images: the reference stack's base images (busybox; Debian roots made with mmdebstrap), cached
 images: release
-	@dpkg -s mmdebstrap >/dev/null 2>&1 || { echo "==> installing: mmdebstrap"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap; }
 	bash stacks/images/build.sh $(abspath $(BIN_RELEASE))
 
 ## up: build, prepare the base images, bring up the reference stack and show it working
