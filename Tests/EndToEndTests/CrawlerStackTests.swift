@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import Testing
 
 /// The reference stack (MISSION.md): the Go crawler built by a multi-stage Dockerfile, MariaDB
@@ -147,8 +148,31 @@ import Testing
         }
         #expect(payload > 0 && Double(size) <= 1.1 * Double(payload), "image \(size) bytes for a payload of \(payload)")
 
-        // down -v: nothing of the project remains.
+        // down -v: nothing of the project remains — container, mount, link, cgroup, volume,
+        // pinned namespace, process or directory.
+        let ids = ["mysql", "site", "crawler", "probe"].compactMap {
+            stack.inspect("\(stack.project)-\($0)-1")?["Id"] as? String
+        }
+        #expect(ids.count == 4)
         #expect(try stack.run(["down", "-v"]).status == 0)
+        for id in ids {
+            for controller in ["memory", "cpu", "pids"] {
+                #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/\(controller)/swiftstack/\(id)"))
+            }
+            #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/swiftstack/\(id)"))
+        }
+        let bridge = LinkNames.bridge(network: "\(stack.project)_default")
+        #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/\(bridge)"), "bridge \(bridge) remains")
+        let run = stack.environment["SWIFTSTACK_RUN"]!
+        #expect(!FileManager.default.fileExists(atPath: run + "/netns/\(stack.project)"))
+        #expect(!FileManager.default.fileExists(atPath: run + "/projects/\(stack.project)"))
+        let processes = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { pid in
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                return false
+            }
+            return String(decoding: data, as: UTF8.self).contains(stack.directory.url.path)
+        }
+        #expect(processes.isEmpty, "processes of the project remain: \(processes)")
         let state = stack.environment["SWIFTSTACK_ROOT"]!
         let running = (try? FileManager.default.contentsOfDirectory(atPath: state + "/containers")) ?? []
         #expect(running.isEmpty)
