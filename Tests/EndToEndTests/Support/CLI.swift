@@ -94,6 +94,40 @@ struct CLI {
             stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
+    /// Starts `swiftstack ARGUMENTS` in the background with stdout and stderr appended to
+    /// `output`; returns its pid (reap it with `finish`).
+    static func start(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], output: String
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [binary.path] + arguments
+        let argv = command.map { strdup($0) } + [nil]
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        return pid
+    }
+
+    /// Waits up to `seconds` for a process from `start` to exit; its exit status, or nil.
+    static func finish(_ pid: pid_t, within seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var status: Int32 = 0
+        while Date() < deadline {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            usleep(20_000)
+        }
+        return nil
+    }
+
     private static func readAll(_ fd: Int32) -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)

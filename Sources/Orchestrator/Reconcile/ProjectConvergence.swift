@@ -1,0 +1,47 @@
+import Planner
+import Runtime
+import StackFile
+
+/// One convergence of a project on its stack file, the way `up -d` does it: under the
+/// project's lock, published ports checked first, the supervisor started (or told to reload),
+/// the plan applied, the supervisor reloaded.
+public struct ProjectConvergence: Sendable {
+    public let stateRoot: String
+    public let runDirectory: String
+    /// The swiftstack executable for monitors and the supervisor.
+    public let executable: String
+
+    public init(stateRoot: String, runDirectory: String, executable: String = DetachedProcess.selfExecutable) {
+        self.stateRoot = stateRoot
+        self.runDirectory = runDirectory
+        self.executable = executable
+    }
+
+    /// Applies `project`; returns the plan it applied. `waiting` is told when another command
+    /// holds the project's lock.
+    @discardableResult
+    public func converge(
+        _ project: Project, options: PlanOptions = PlanOptions(),
+        events: @escaping @Sendable (Executor.Event) -> Void = { _ in }, waiting: (Int32?) -> Void = { _ in }
+    ) throws -> Plan {
+        let lock = try ProjectLock(runDirectory: runDirectory, project: project.name, waiting: waiting)
+        defer { withExtendedLifetime(lock) {} }
+        let supervisor = SupervisorClient(stateRoot: stateRoot, runDirectory: runDirectory, project: project.name)
+        let supervised = SupervisedProject(project: project)
+        try supervised.checkPorts(held: supervisor.send(.status)?.ports ?? [])
+        try supervisor.ensureRunning(supervised, executable: executable, wait: false)
+        let engine = RuntimeEngine(stateRoot: stateRoot, runDirectory: runDirectory, monitorExecutable: executable)
+        let plan = try Orchestrator(engine: engine, project: project).up(options: options, events: events)
+        if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
+        return plan
+    }
+
+    /// The plan `converge` would apply now, without applying it.
+    public func plan(_ project: Project) throws -> Plan {
+        let engine = RuntimeEngine(stateRoot: stateRoot, runDirectory: runDirectory, monitorExecutable: executable)
+        let desired = try DesiredState(project: project)
+        let observed = try Observer(engine: engine).observe(
+            project: project.name, images: desired.containers.map(\.image))
+        return try Planner.up(desired, observed)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Planner
+import StackFile
+
+/// The long-running reconcile mode: applies the stack file, then keeps the project converged
+/// until stopped — on every saved edit of the file (or its `.env` and `env_file`s), on drift
+/// (a container, network or volume removed behind its back, seen within a second), and on a
+/// periodic full resync.
+///
+/// Restarting containers that exit is the supervisor's job (restart policies, back-off); the
+/// reconciler never starts an exited container itself, so it cannot fight those rules.
+public final class Reconciler: @unchecked Sendable {
+    /// Loads the stack file: the project, or every diagnostic line when it is invalid.
+    public typealias Loader = @Sendable () -> Result<Project, ReconcileLoadFailure>
+
+    public let convergence: ProjectConvergence
+    public let load: Loader
+    public let resync: Double
+    public let log: @Sendable (ReconcileRecord) -> Void
+    /// How often drift is looked for between file changes.
+    public var driftInterval: Double = 1
+    private let stopRequested = LockedFlag()
+    private var watcher: FileWatcher?
+
+    public init(
+        convergence: ProjectConvergence, resync: Double, load: @escaping Loader,
+        log: @escaping @Sendable (ReconcileRecord) -> Void
+    ) {
+        self.convergence = convergence
+        self.resync = resync
+        self.load = load
+        self.log = log
+    }
+
+    /// Ends `run` after the convergence in progress (from any thread, e.g. a signal handler's).
+    public func stop() {
+        stopRequested.set()
+        watcher?.interrupt()
+    }
+
+    /// Runs until `stop`; returns the last valid project (for `--down-on-exit`).
+    public func run() throws -> Project? {
+        var project: Project?
+        switch load() {
+        case .success(let loaded):
+            project = loaded
+            converge(loaded, because: "start")
+        case .failure(let failure):
+            report(failure)
+            throw OrchestratorError(.invalidPlan, "the stack file is invalid; fix it and start again")
+        }
+        var lastResync = Date()
+        var paths = watchedFiles(project)
+        var watcher = try FileWatcher(paths: paths)
+        self.watcher = watcher
+        while !stopRequested.isSet {
+            // A reloaded project may name other files (a new env_file): watch those from now on.
+            if watchedFiles(project) != paths {
+                paths = watchedFiles(project)
+                watcher = try FileWatcher(paths: paths)
+                self.watcher = watcher
+            }
+            if stopRequested.isSet { break }
+            let outcome = watcher.wait(timeout: driftInterval)
+            switch outcome {
+            case .interrupted:
+                continue
+            case .changed:
+                switch load() {
+                case .success(let loaded):
+                    project = loaded
+                    converge(loaded, because: "stack file changed")
+                case .failure(let failure):
+                    report(failure)
+                }
+            case .timedOut:
+                guard let current = project else { continue }
+                if Date().timeIntervalSince(lastResync) >= resync {
+                    lastResync = Date()
+                    converge(current, because: "periodic resync", quietWhenNothingToDo: true)
+                } else if let drift = drift(of: current) {
+                    converge(current, because: "drift: \(drift)")
+                }
+            }
+        }
+        return project
+    }
+
+    /// The files whose change triggers a convergence: the stack files, `.env` beside the first,
+    /// and every service's `env_file`.
+    func watchedFiles(_ project: Project?) -> [String] {
+        guard let project else { return [] }
+        var paths = project.files
+        if let first = project.files.first {
+            paths.append(((first as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".env"))
+        }
+        for service in project.services.values { paths += service.envFiles.map(\.path) }
+        return paths
+    }
+
+    /// What is missing compared with the file, if anything: actions other than starting exited
+    /// containers (those belong to the restart policies).
+    private func drift(of project: Project) -> String? {
+        guard let plan = try? convergence.plan(project) else { return nil }
+        let repairs = plan.actions.filter { $0.kind != .startContainer }
+        guard let first = repairs.first else { return nil }
+        return first.line
+    }
+
+    private func converge(_ project: Project, because reason: String, quietWhenNothingToDo: Bool = false) {
+        if !quietWhenNothingToDo { log(ReconcileRecord(.converge, reason)) }
+        let log = self.log
+        do {
+            let plan = try convergence.converge(
+                project,
+                events: { event in
+                    switch event {
+                    case .finished(let action, _):
+                        log(
+                            ReconcileRecord(
+                                .action, action.line, action: action.kind.rawValue, target: action.target,
+                                reasons: action.reasons))
+                    case .failed(let action, let error):
+                        log(
+                            ReconcileRecord(
+                                .error, "\(action.line): \(error)", action: action.kind.rawValue, target: action.target)
+                        )
+                    default:
+                        break
+                    }
+                },
+                waiting: { holder in
+                    log(
+                        ReconcileRecord(
+                            .info, "waiting for the project's lock (held by pid \(holder.map(String.init) ?? "?"))"))
+                })
+            for warning in plan.warnings { log(ReconcileRecord(.info, "warning: \(warning)")) }
+            if plan.isEmpty && !quietWhenNothingToDo { log(ReconcileRecord(.info, "nothing to do")) }
+        } catch {
+            log(ReconcileRecord(.error, "\(reason): \(error)"))
+        }
+    }
+
+    private func report(_ failure: ReconcileLoadFailure) {
+        for line in failure.diagnostics { log(ReconcileRecord(.invalid, line + " (nothing was changed)")) }
+    }
+}
+
+/// Why a stack file did not load: its diagnostics, one line each (`file:line:col: error: …`).
+public struct ReconcileLoadFailure: Error, Sendable {
+    public var diagnostics: [String]
+
+    public init(diagnostics: [String]) { self.diagnostics = diagnostics }
+}
+
+/// A flag set from one thread and read from another.
+final class LockedFlag: @unchecked Sendable {
+    private var value = false
+    private let lock = NSLock()
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
