@@ -56,7 +56,7 @@ struct ReconcileCommand: ParsableCommand {
             source.resume()
             sources.append(source)
         }
-        defer { sources.forEach { $0.cancel() } }
+        defer { for source in sources { source.cancel() } }
         let project: Project?
         do {
             project = try reconciler.run()
