@@ -35,3 +35,10 @@ public enum StopIntent {
         if UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) != processStart { unlink(path) }
     }
 }
+
+extension StopIntent {
+    /// Drops the record (`swiftstack start`): restart policies apply to the container again.
+    public static func remove(_ paths: SupervisorPaths, container: String) {
+        unlink("\(paths.stopIntents)/\(container)")
+    }
+}
