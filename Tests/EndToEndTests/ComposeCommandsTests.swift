@@ -71,3 +71,55 @@ import Testing
         }.sorted()
     }
 }
+
+/// `run SERVICE`: a one-off container after its dependencies' conditions, on the project's network.
+@Suite(.serialized) struct ComposeRunTests {
+    @Test func runStartsDependenciesWaitsForHealthAndExitsWithTheCommandsCode() throws {
+        let sandbox = try SupervisorSandbox()
+        let p = sandbox.project
+        try sandbox.directory.write("www/index.html", "hello from db of \(p)\n")
+        try sandbox.writeStack(
+            """
+              db:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sh", "-c", "sleep 1; httpd -f -p 80 -h /www"]
+                volumes: ["./www:/www:ro"]
+                healthcheck:
+                  test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/"]
+                  interval: 1s
+                  start_interval: 200ms
+                  start_period: 10s
+              tool:
+                image: busybox
+                restart: always
+                environment: {GREETING: hi}
+                command: ["echo", "default command"]
+                depends_on:
+                  db: {condition: service_healthy}
+            """)
+        let run = try sandbox.run(["run", "--rm", "-e", "GREETING=hello", "tool", "sh", "-c", "echo $GREETING; wget -q -O - http://db/; exit 4"])
+        #expect(run.status == 4, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("hello\n"), "\(run.stdout)")
+        #expect(run.stdout.contains("hello from db of \(p)"), "\(run.stdout)")
+        let all = try sandbox.run(["ps", "-a"]).stdout
+        #expect(all.contains("\(p)-db-1"), "the dependency was started: \(all)")
+        #expect(!all.contains("-tool-run-"), "--rm removed the one-off: \(all)")
+        #expect(!all.contains("\(p)-tool-1"), "run does not start the service itself: \(all)")
+
+        // A detached one-off: up neither counts nor removes it, the policy does not restart it, down removes it.
+        let detached = try sandbox.run(["run", "-d", "tool", "true"])
+        #expect(detached.status == 0, "\(detached.stderr)")
+        let name = detached.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(name.hasPrefix("\(p)-tool-run-"), "\(name)")
+        let up = try sandbox.run(["up", "-d", "--remove-orphans"])
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(!up.stderr.contains(name), "\(up.stderr)")
+        usleep(1_000_000)
+        let ps = try sandbox.run(["ps", "-a", "--format", "json"]).stdout
+        #expect(ps.contains(name) && !ps.split(separator: "\n").contains { $0.contains(name) && $0.contains(#""State":"running""#) }, "\(ps)")
+        #expect(try sandbox.run(["down"]).status == 0)
+        #expect(!(try sandbox.run(["ps", "-a"]).stdout.contains(name)))
+    }
+}

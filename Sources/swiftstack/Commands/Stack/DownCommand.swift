@@ -31,6 +31,8 @@ struct DownCommand: ParsableCommand {
         let orchestrator = Orchestrator(
             engine: RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory), project: project)
         do {
+            // One-off containers first: the plan does not see them, and they hold addresses on its networks.
+            try orchestrator.removeOneOffs()
             let plan = try orchestrator.down(
                 removeVolumes: volumes, removeOrphans: removeOrphans, events: ProgressPrinter.print)
             for warning in plan.warnings { Console.error("warning: \(warning)") }
