@@ -11,6 +11,7 @@ struct Swiftstack: AsyncParsableCommand {
             ImageCommand.self, ImageTagCommand.self, RunCommand.self, PsCommand.self, LogsCommand.self,
             ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self, InspectCommand.self,
             MonitorCommand.self, SuperviseCommand.self, StartCommand.self, RestartCommand.self, TopCommand.self,
+            EventsCommand.self,
         ]
     )
 }

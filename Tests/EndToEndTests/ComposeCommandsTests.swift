@@ -123,3 +123,43 @@ import Testing
         #expect(!(try sandbox.run(["ps", "-a"]).stdout.contains(name)))
     }
 }
+
+/// `events`: what happens to the project's containers, as text and as JSON lines.
+@Suite(.serialized) struct ComposeEventsTests {
+    @Test func eventsReportStartDieWithTheCodeHealthAndDestroy() throws {
+        let sandbox = try SupervisorSandbox()
+        try sandbox.writeStack(
+            """
+              job:
+                image: busybox
+                command: ["sh", "-c", "sleep 0.5; exit 3"]
+              web:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sleep", "600"]
+                healthcheck:
+                  test: ["CMD", "true"]
+                  interval: 1s
+                  start_interval: 200ms
+                  start_period: 5s
+            """)
+        let output = sandbox.directory.url.appendingPathComponent("events.out").path
+        let pid = try BackgroundCLI.spawn(
+            ["events", "--json"], in: sandbox.directory.url, environment: sandbox.environment, output: output)
+        defer {
+            kill(pid, SIGTERM)
+            _ = BackgroundCLI.wait(pid, seconds: 5)
+        }
+        usleep(500_000)
+        #expect(try sandbox.run(["up", "-d"]).status == 0)
+        let read = { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+        #expect(SupervisorSandbox.eventually(15) { read().contains(#""action":"health_status: healthy""#) }, "\(read())")
+        #expect(SupervisorSandbox.eventually(10) { read().contains(#""exitCode":"3""#) }, "\(read())")
+        let lines = read().split(separator: "\n")
+        #expect(lines.contains { $0.contains(#""action":"start""#) && $0.contains(#""service":"web""#) }, "\(read())")
+        #expect(lines.contains { $0.contains(#""action":"die""#) && $0.contains(#""service":"job""#) }, "\(read())")
+        #expect(try sandbox.run(["down"]).status == 0)
+        #expect(SupervisorSandbox.eventually(5) { read().contains(#""action":"destroy""#) }, "\(read())")
+    }
+}
