@@ -20,9 +20,7 @@ struct DownCommand: ParsableCommand {
     func run() throws {
         let project = try stack.load().project
         let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
-            Console.error(
-                "waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock"
-            )
+            Console.error(LockHolder.waitingLine(project: project.name, holder: holder))
         }
         defer { withExtendedLifetime(lock) {} }
         // The supervisor goes first, so it neither restarts nor answers for what is removed next.

@@ -48,9 +48,7 @@ struct ProjectRun {
         let engine = RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory)
         do {
             let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
-                Console.error(
-                    "waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock"
-                )
+                Console.error(LockHolder.waitingLine(project: project.name, holder: holder))
             }
             defer { withExtendedLifetime(lock) {} }
             let supervisor = SupervisorClient(

@@ -78,9 +78,7 @@ struct UpCommand: ParsableCommand {
             replicas[String(parts[0])] = count
         }
         let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
-            Console.error(
-                "waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock"
-            )
+            Console.error(LockHolder.waitingLine(project: project.name, holder: holder))
         }
         var held: ProjectLock? = lock
         defer { withExtendedLifetime(held) {} }
