@@ -73,6 +73,17 @@ import Testing
         #expect(answer.stdout == "net \(nets.1)\n", "\(answer.stderr)")
     }
 
+    @Test func downByProjectNameWithoutTheStackFileLeavesNothing() throws {
+        let sandbox = try StackSandbox()
+        try sandbox.writeStack()
+        let up = try sandbox.run(["up", "-d", "--wait"])
+        try #require(up.status == 0, "\(up.stderr)")
+        try FileManager.default.removeItem(at: sandbox.directory.url.appendingPathComponent("compose.yaml"))
+        let down = try sandbox.run(["down", "-v", "-p", sandbox.project])
+        #expect(down.status == 0, "\(down.stderr)")
+        try sandbox.expectNothingLeft()
+    }
+
     @Test func upOnALockedProjectWaitsAndSaysWhoHoldsTheLock() throws {
         let sandbox = try SupervisorSandbox()
         try sandbox.writeStack(
