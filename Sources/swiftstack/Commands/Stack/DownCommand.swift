@@ -44,7 +44,7 @@ struct DownCommand: ParsableCommand {
             // One-off containers first: the plan does not see them, and they hold addresses on its networks.
             try orchestrator.removeOneOffs()
             let plan = try orchestrator.down(
-                removeVolumes: volumes, removeOrphans: orphans, events: ProgressPrinter.print)
+                removeVolumes: volumes, removeOrphans: orphans, events: LiveProgress.handler())
             for warning in plan.warnings { Console.error("warning: \(warning)") }
         } catch {
             Console.error("error: \(error)")

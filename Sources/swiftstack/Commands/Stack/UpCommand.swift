@@ -101,7 +101,7 @@ struct UpCommand: ParsableCommand {
             removeOrphans: removeOrphans)
         do {
             let plan = try orchestrator.up(
-                services: services, scale: replicas, options: options, events: ProgressPrinter.print)
+                services: services, scale: replicas, options: options, events: LiveProgress.handler())
             for warning in plan.warnings { Console.error("warning: \(warning)") }
             // The supervisor re-reads the project now rather than at its next tick.
             if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
