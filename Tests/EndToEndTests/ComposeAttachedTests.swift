@@ -28,6 +28,24 @@ import Testing
         #expect(try sandbox.run(["down"]).status == 0)
     }
 
+    @Test func attachedUpFollowsRestartsAndEndsWhenNothingIsLeftToRun() throws {
+        let sandbox = try SupervisorSandbox()
+        try sandbox.writeStack(
+            """
+              flaky:
+                image: busybox
+                restart: on-failure:2
+                command: ["sh", "-c", "echo attempt; exit 1"]
+            """)
+        let up = try sandbox.run(["up"])
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        let lines = up.stdout.split(separator: "\n")
+        #expect(lines.filter { $0 == "flaky-1  | attempt" }.count == 3, "\(up.stdout)")
+        // A restart quicker than a look leaves that exit's code unseen ("unknown"), never invented.
+        #expect(lines.filter { $0.hasPrefix("flaky-1 exited with code ") }.count == 3, "\(up.stdout)")
+        #expect(lines.last == "flaky-1 exited with code 1", "\(up.stdout)")
+    }
+
     @Test func abortOnFailureIgnoresASuccessAndStopsOnAFailure() throws {
         let sandbox = try SupervisorSandbox()
         try sandbox.writeStack(

@@ -19,8 +19,13 @@ struct AttachedUp {
     let abortOnExit: Bool
     let abortOnFailure: Bool
     let exitCodeFrom: String?
-    /// When the command started: exits of earlier runs are not news.
-    let since: Date
+    /// The runs (`runKey`) that had already ended when the command started: not news.
+    let finishedBefore: Set<String>
+
+    /// Names one run of a container: its id and its process's start time.
+    static func runKey(_ container: Container) -> String {
+        "\(container.id)@\(container.state.pidStartTime ?? 0)"
+    }
 
     /// Streams until the stack is stopped or has nothing left running; returns the exit code.
     func run() -> Int32 {
@@ -30,6 +35,7 @@ struct AttachedUp {
         let colour = isatty(1) == 1
         var offsets: [String: UInt64] = [:]
         var reportedRuns = Set<String>()
+        var lastRun: [String: String] = [:]
         var stopping: StopState?
         var killed = false
         var quietSince: Date?
@@ -47,15 +53,25 @@ struct AttachedUp {
             for (container, entry) in entries.sorted(by: { $0.entry.time < $1.entry.time }) {
                 emit(container, entry, width: width, colour: colour)
             }
-            for container in containers where !container.isRunning {
-                guard let started = container.state.startedAt, let finished = container.state.finishedAt, finished >= since
-                else { continue }
-                let run = "\(container.id)@\(started.timeIntervalSince1970)"
-                guard reportedRuns.insert(run).inserted else { continue }
-                let code = container.state.exitCode
-                Console.out("\(label(container)) exited with code \(code.map(String.init) ?? "unknown")\n")
-                if stopping == nil && abortReason == nil {
-                    if abortOnExit || exitCodeFrom != nil || (abortOnFailure && code != 0) {
+            for container in containers {
+                let run = Self.runKey(container)
+                var ended: [Int32?] = []
+                // A run seen running and replaced between two looks (a quick restart) ended unseen.
+                if let previous = lastRun[container.id], previous != run, reportedRuns.insert(previous).inserted {
+                    ended.append(nil)
+                }
+                lastRun[container.id] = run
+                // Not created-and-never-started, not an exit from before this command, not reported yet.
+                if !container.isRunning, container.state.pidStartTime != nil, !finishedBefore.contains(run),
+                    reportedRuns.insert(run).inserted
+                {
+                    ended.append(container.state.exitCode)
+                }
+                for code in ended {
+                    Console.out("\(label(container)) exited with code \(code.map(String.init) ?? "unknown")\n")
+                    if stopping == nil && abortReason == nil
+                        && (abortOnExit || exitCodeFrom != nil || (abortOnFailure && code != 0))
+                    {
                         abortReason = "\(label(container)) exited"
                         abortCode = code ?? 1
                     }
@@ -83,7 +99,7 @@ struct AttachedUp {
                     drain(&offsets, colour: colour)
                     return exitCode(interrupted: interrupts > 0, abortCode: abortCode)
                 }
-            } else if containers.contains(where: \.isRunning) || !entries.isEmpty {
+            } else if containers.contains(where: \.isRunning) || !entries.isEmpty || restartPending {
                 quietSince = nil
             } else if let quiet = quietSince {
                 // Nothing ran for a while (restart policies bring a container back within the back-off).
@@ -131,6 +147,12 @@ struct AttachedUp {
             }
             state.finish()
         }
+    }
+
+    /// Whether the supervisor has a restart scheduled (a back-off may outlast the quiet period).
+    private var restartPending: Bool {
+        let paths = SupervisorPaths(stateRoot: stateRoot, runDirectory: runDirectory, project: project)
+        return RestartFile.load(paths.restarts).values.contains { $0.dueAt != nil }
     }
 
     private func projectContainers() -> [Container] {

@@ -62,8 +62,12 @@ struct UpCommand: ParsableCommand {
             Console.error("error: --abort-on-container-exit, --abort-on-container-failure and --exit-code-from need attached `up` (no -d, no --wait)")
             throw ExitCode(2)
         }
-        let since = Date()
         let project = try stack.load().project
+        // Exits that happened before this command are not news to attached `up`.
+        let finishedBefore = Set(
+            global.containerRuntime.list().filter {
+                $0.spec.labels[ProjectLabels.project] == project.name && !$0.isRunning
+            }.map(AttachedUp.runKey))
         if let exitCodeFrom, project.services[exitCodeFrom] == nil {
             Console.error("error: --exit-code-from \(exitCodeFrom): no such service in project \(project.name)")
             throw ExitCode(2)
@@ -77,10 +81,9 @@ struct UpCommand: ParsableCommand {
             }
             replicas[String(parts[0])] = count
         }
-        let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
+        var held: ProjectLock? = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
             Console.error(LockHolder.waitingLine(project: project.name, holder: holder))
         }
-        var held: ProjectLock? = lock
         defer { withExtendedLifetime(held) {} }
         let supervisor = SupervisorClient(
             stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
@@ -135,7 +138,7 @@ struct UpCommand: ParsableCommand {
         let code = AttachedUp(
             runtime: global.containerRuntime, stateRoot: global.stateRoot, runDirectory: global.runDirectory,
             project: project.name, abortOnExit: abortOnContainerExit, abortOnFailure: abortOnContainerFailure,
-            exitCodeFrom: exitCodeFrom, since: since
+            exitCodeFrom: exitCodeFrom, finishedBefore: finishedBefore
         ).run()
         if code != 0 { throw ExitCode(code) }
     }
