@@ -35,7 +35,8 @@ struct AttachedUp {
         let colour = isatty(1) == 1
         var offsets: [String: UInt64] = [:]
         var reportedRuns = Set<String>()
-        var lastRun: [String: String] = [:]
+        var lastRunning: [String: String] = [:]
+        var unsettledSince: [String: Date] = [:]
         var stopping: StopState?
         var killed = false
         var quietSince: Date?
@@ -57,15 +58,22 @@ struct AttachedUp {
                 let run = Self.runKey(container)
                 var ended: [Int32?] = []
                 // A run seen running and replaced between two looks (a quick restart) ended unseen.
-                if let previous = lastRun[container.id], previous != run, reportedRuns.insert(previous).inserted {
+                if let previous = lastRunning[container.id], previous != run, reportedRuns.insert(previous).inserted {
                     ended.append(nil)
                 }
-                lastRun[container.id] = run
+                if container.isRunning { lastRunning[container.id] = run }
+                // Its process is gone but its owner has not recorded the exit yet: give it a moment.
+                var settled = container.state.status != .running
+                if !container.isRunning && !settled {
+                    let since = unsettledSince[run] ?? Date()
+                    unsettledSince[run] = since
+                    settled = Date().timeIntervalSince(since) > 2
+                }
                 // Not created-and-never-started, not an exit from before this command, not reported yet.
-                if !container.isRunning, container.state.pidStartTime != nil, !finishedBefore.contains(run),
+                if !container.isRunning, settled, container.state.pidStartTime != nil, !finishedBefore.contains(run),
                     reportedRuns.insert(run).inserted
                 {
-                    ended.append(container.state.exitCode)
+                    ended.append(container.state.status == .running ? nil : container.state.exitCode)
                 }
                 for code in ended {
                     Console.out("\(label(container)) exited with code \(code.map(String.init) ?? "unknown")\n")
@@ -156,7 +164,10 @@ struct AttachedUp {
     }
 
     private func projectContainers() -> [Container] {
-        runtime.list().filter { $0.spec.labels[ProjectLabels.project] == project }
+        // One-offs (`run SERVICE`) belong to whoever ran them.
+        runtime.list().filter {
+            $0.spec.labels[ProjectLabels.project] == project && !ProjectLabels.isOneOff($0.spec.labels)
+        }
     }
 
     private func replica(_ container: Container) -> Int {

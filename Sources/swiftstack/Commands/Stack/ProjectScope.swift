@@ -36,7 +36,10 @@ struct ProjectScope {
     /// The project's containers of `services` (all when empty), in dependency order then replica.
     /// An unknown service is an error naming the ones there are.
     func containers(_ services: [String]) throws -> [Container] {
-        let all = global.containerRuntime.list().filter { $0.spec.labels[ProjectLabels.project] == project }
+        // One-offs (`run SERVICE`) are not the service's containers, as in Compose.
+        let all = global.containerRuntime.list().filter {
+            $0.spec.labels[ProjectLabels.project] == project && !ProjectLabels.isOneOff($0.spec.labels)
+        }
         let known = Set(all.compactMap { $0.spec.labels[ProjectLabels.service] }).union(serviceOrder)
         for service in services where !known.contains(service) {
             ContainerCommandErrors.report(

@@ -5,7 +5,8 @@ import Planner
 import Runtime
 import StackFile
 
-/// `swiftstack up`: converge the project on its stack file.
+/// `swiftstack up`: converge the project on its stack file. With `-d` it returns once applied
+/// (`--wait`: once ready); without, it stays attached to the containers' output (`AttachedUp`).
 struct UpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up", abstract: "Create and start the project's networks, volumes and containers.")
