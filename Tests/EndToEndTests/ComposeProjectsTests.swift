@@ -29,7 +29,8 @@ import Testing
                 ipam:
                   config: [{subnet: "10.121.${NET}.0/24"}]
             """)
-        let nets = (sandbox.subnetOctet, sandbox.secondSubnetOctet)
+        let nets = (sandbox.subnetOctet, TestSubnets.reserve(16..<128))
+        defer { TestSubnets.release(nets.1) }
         let runs: [(project: String, net: Int, port: Int)] = [(a, nets.0, ports.0), (b, nets.1, ports.1)]
         let results = ResultsBox(count: 2)
         let (base, directory) = (sandbox.environment, sandbox.directory.url)
