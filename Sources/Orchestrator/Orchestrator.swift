@@ -54,10 +54,13 @@ public struct Orchestrator: Sendable {
     /// A job is a service consumed by `service_completed_successfully`, or a `restart: no`
     /// service whose container exited 0. `health` reads a container's health as the supervisor
     /// recorded it for its current process (nil: not known yet, so probe here instead).
+    ///
+    /// `services` and `scale` select the containers as `up` did (default: every service).
     public func waitUntilReady(
-        timeoutSeconds: Double, health: @escaping @Sendable (String) -> HealthStatus? = { _ in nil }
+        services: [String] = [], scale: [String: Int] = [:], timeoutSeconds: Double,
+        health: @escaping @Sendable (String) -> HealthStatus? = { _ in nil }
     ) throws {
-        let desired = try DesiredState(project: project)
+        let desired = try DesiredState(project: project, services: services, scale: scale)
         let jobs = Set(
             project.services.values.flatMap { service in
                 service.dependsOn.filter { $0.value.condition == .serviceCompletedSuccessfully }.keys

@@ -128,6 +128,25 @@ import Testing
         #expect(!up.stderr.contains("line 10\n"), "only the last 20 lines: \(up.stderr)")
     }
 
+    @Test func waitCoversTheSelectedServicesAndEveryScaledReplica() throws {
+        let sandbox = try SupervisorSandbox()
+        try sandbox.writeStack(
+            """
+              web:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sleep", "600"]
+              other:
+                image: busybox
+                command: ["sh", "-c", "exit 9"]
+            """)
+        let up = try sandbox.run(["up", "-d", "--wait", "--wait-timeout", "20", "--scale", "web=2", "web"])
+        #expect(up.status == 0, "other is not selected: \(up.stderr)")
+        let ps = try sandbox.run(["ps"]).stdout
+        #expect(ps.contains("\(sandbox.project)-web-2"), "\(ps)")
+    }
+
     @Test func waitSucceedsWithAJobThatExitedZeroAndAHealthyDaemon() throws {
         let sandbox = try SupervisorSandbox()
         try sandbox.writeStack(

@@ -114,7 +114,8 @@ struct UpCommand: ParsableCommand {
                     stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
                 let runtime = global.containerRuntime
                 // The supervisor probes anyway; its record counts when it is about the current process.
-                try orchestrator.waitUntilReady(timeoutSeconds: waitTimeout) { name in
+                try orchestrator.waitUntilReady(services: services, scale: replicas, timeoutSeconds: waitTimeout) {
+                    name in
                     guard let record = HealthFile.load(paths.health)[name],
                         let container = try? runtime.container(name),
                         record.containerID == container.id, record.processStart == container.liveProcess?.startTime
