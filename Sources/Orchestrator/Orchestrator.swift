@@ -71,7 +71,8 @@ public struct Orchestrator: Sendable {
         while true {
             var pending: [String] = []
             let states = Dictionary(
-                try engine.containers(project: project.name).map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+                try engine.containers(project: project.name).map { ($0.name, $0.status) },
+                uniquingKeysWith: { a, _ in a })
             for service in desired.serviceOrder {
                 guard let definition = project.services[service] else { continue }
                 let isJob = jobs.contains(service)

@@ -99,7 +99,10 @@ import Testing
                 depends_on:
                   db: {condition: service_healthy}
             """)
-        let run = try sandbox.run(["run", "--rm", "-e", "GREETING=hello", "tool", "sh", "-c", "echo $GREETING; wget -q -O - http://db/; exit 4"])
+        let run = try sandbox.run([
+            "run", "--rm", "-e", "GREETING=hello", "tool", "sh", "-c",
+            "echo $GREETING; wget -q -O - http://db/; exit 4",
+        ])
         #expect(run.status == 4, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("hello\n"), "\(run.stdout)")
         #expect(run.stdout.contains("hello from db of \(p)"), "\(run.stdout)")
@@ -118,7 +121,10 @@ import Testing
         #expect(!up.stderr.contains(name), "\(up.stderr)")
         usleep(1_000_000)
         let ps = try sandbox.run(["ps", "-a", "--format", "json"]).stdout
-        #expect(ps.contains(name) && !ps.split(separator: "\n").contains { $0.contains(name) && $0.contains(#""State":"running""#) }, "\(ps)")
+        #expect(
+            ps.contains(name)
+                && !ps.split(separator: "\n").contains { $0.contains(name) && $0.contains(#""State":"running""#) },
+            "\(ps)")
         #expect(try sandbox.run(["down"]).status == 0)
         #expect(!(try sandbox.run(["ps", "-a"]).stdout.contains(name)))
     }
@@ -154,7 +160,8 @@ import Testing
         usleep(500_000)
         #expect(try sandbox.run(["up", "-d"]).status == 0)
         let read = { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
-        #expect(SupervisorSandbox.eventually(15) { read().contains(#""action":"health_status: healthy""#) }, "\(read())")
+        #expect(
+            SupervisorSandbox.eventually(15) { read().contains(#""action":"health_status: healthy""#) }, "\(read())")
         #expect(SupervisorSandbox.eventually(10) { read().contains(#""exitCode":"3""#) }, "\(read())")
         let lines = read().split(separator: "\n")
         #expect(lines.contains { $0.contains(#""action":"start""#) && $0.contains(#""service":"web""#) }, "\(read())")

@@ -109,7 +109,9 @@ import Testing
             ["up", "-d"], in: sandbox.directory.url, environment: sandbox.environment, output: output)
         let read = { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
         #expect(
-            SupervisorSandbox.eventually(10) { read().contains("waiting for project \(sandbox.project): pid \(getpid())") },
+            SupervisorSandbox.eventually(10) {
+                read().contains("waiting for project \(sandbox.project): pid \(getpid())")
+            },
             "\(read())")
         usleep(500_000)
         var status: Int32 = 0

@@ -131,7 +131,8 @@ public final class Supervisor: Sendable {
         let lockHeld = ProjectLockProbe.isHeld(paths.projectLock)
         if !lockHeld {
             // A one-off (`run SERVICE`) ends when its command ends, whatever the service's policy.
-            applyRestartPolicies(project, containers: containers.filter { !ProjectLabels.isOneOff($0.spec.labels) }, &loop)
+            applyRestartPolicies(
+                project, containers: containers.filter { !ProjectLabels.isOneOff($0.spec.labels) }, &loop)
         }
         shared.withLock { state in
             state.status.containers = containers.count

@@ -11,7 +11,8 @@ struct KillCommand: ParsableCommand {
     @Option(name: [.short, .customLong("signal")], help: "Signal name or number (default KILL).") var signal: String =
         "KILL"
     @OptionGroup var stack: StackOptions
-    @Argument(help: "Container names or ids; in a project (a stack file in sight, -p or --file): services, default all.")
+    @Argument(
+        help: "Container names or ids; in a project (a stack file in sight, -p or --file): services, default all.")
     var names: [String] = []
 
     func run() throws {

@@ -8,10 +8,12 @@ struct StopCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(
-        name: [.short, .customLong("time"), .customLong("timeout")], help: "Seconds to wait before SIGKILL (default: the container's, 10).")
+        name: [.short, .customLong("time"), .customLong("timeout")],
+        help: "Seconds to wait before SIGKILL (default: the container's, 10).")
     var time: Int?
     @OptionGroup var stack: StackOptions
-    @Argument(help: "Container names or ids; in a project (a stack file in sight, -p or --file): services, default all.")
+    @Argument(
+        help: "Container names or ids; in a project (a stack file in sight, -p or --file): services, default all.")
     var names: [String] = []
 
     func run() throws {

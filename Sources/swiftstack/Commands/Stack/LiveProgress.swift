@@ -74,7 +74,9 @@ final class LiveProgress: @unchecked Sendable {
         for id in order {
             guard let row = rows[id] else { continue }
             // Truncated to the terminal's width, so one row is one line and the cursor math holds.
-            let fit = { (text: String, room: Int) in text.count > room ? String(text.prefix(max(room - 1, 0))) + "…" : text }
+            let fit = { (text: String, room: Int) in
+                text.count > room ? String(text.prefix(max(room - 1, 0))) + "…" : text
+            }
             let label = fit(row.text, max(width / 2, 20))
             let state = fit(row.state, max(width - label.count - 4, 1))
             text += "\r\u{1B}[2K " + label + "  \u{1B}[\(row.colour)m" + state + "\u{1B}[0m\n"

@@ -10,7 +10,9 @@ enum LockHolder {
         }
         var command = ""
         if let words = cmdline, let program = words.first {
-            command = " (" + ([URL(fileURLWithPath: program).lastPathComponent] + words.dropFirst()).joined(separator: " ") + ")"
+            command =
+                " (" + ([URL(fileURLWithPath: program).lastPathComponent] + words.dropFirst()).joined(separator: " ")
+                + ")"
         }
         return "waiting for project \(project): pid \(holder)\(command) holds its lock"
     }

@@ -82,7 +82,10 @@ struct ProjectRun {
         var offset: UInt64 = 0
         while true {
             guard let container = try? runtime.container(name) else { return 125 }
-            for sig in oneOffSignals.withLock({ pending in defer { pending = [] }; return pending }) {
+            for sig in oneOffSignals.withLock({ pending in
+                defer { pending = [] }
+                return pending
+            }) {
                 try? runtime.kill(container.id, signal: sig)
             }
             let running = container.isRunning

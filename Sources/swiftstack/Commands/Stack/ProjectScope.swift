@@ -43,7 +43,8 @@ struct ProjectScope {
         let known = Set(all.compactMap { $0.spec.labels[ProjectLabels.service] }).union(serviceOrder)
         for service in services where !known.contains(service) {
             ContainerCommandErrors.report(
-                "no such service: \(service) in project \(project) (services: \(known.sorted().joined(separator: ", ")))")
+                "no such service: \(service) in project \(project) (services: \(known.sorted().joined(separator: ", ")))"
+            )
             throw ExitCode(1)
         }
         let rank = Dictionary(serviceOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })

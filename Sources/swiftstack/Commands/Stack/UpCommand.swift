@@ -60,7 +60,9 @@ struct UpCommand: ParsableCommand {
     func run() throws {
         let attached = !detach && !wait
         if !attached && (abortOnContainerExit || abortOnContainerFailure || exitCodeFrom != nil) {
-            Console.error("error: --abort-on-container-exit, --abort-on-container-failure and --exit-code-from need attached `up` (no -d, no --wait)")
+            Console.error(
+                "error: --abort-on-container-exit, --abort-on-container-failure and --exit-code-from need attached `up` (no -d, no --wait)"
+            )
             throw ExitCode(2)
         }
         let project = try stack.load().project
