@@ -55,7 +55,10 @@ up_until_reachable() {
     local start end
     start=$(date +%s%N)
     "$BIN" up -d --wait >/dev/null 2>&1
-    until "$BIN" exec client wget -q -O /dev/null http://web/ >/dev/null 2>&1; do :; done
+    until "$BIN" exec client wget -q -O /dev/null http://web/ >/dev/null 2>&1; do
+        # Never hang the benchmark: 30 s without an answer is a failure to report.
+        if (( $(date +%s%N) - start > 30000000000 )); then echo "web never answered by name" >&2; exit 1; fi
+    done
     end=$(date +%s%N)
     echo $(( (end - start) / 1000 ))
 }
