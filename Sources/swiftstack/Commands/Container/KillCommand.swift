@@ -29,7 +29,7 @@ struct KillCommand: ParsableCommand {
         var failed = false
         for name in names {
             do {
-                if let container = try? global.containerRuntime.container(name) {
+                if StopIntent.ends(signal: number), let container = try? global.containerRuntime.container(name) {
                     StopIntent.record(
                         stopping: container, stateRoot: global.stateRoot, runDirectory: global.runDirectory)
                 }

@@ -28,13 +28,15 @@ struct ProjectLifecycle {
         if !ok { throw ExitCode(1) }
     }
 
-    /// Sends `signal` to running containers.
+    /// Sends `signal` to running containers; one meant to end them counts as a stop.
     func kill(_ services: [String], signal: Int32) throws {
         let running = try scope.containers(services).filter(\.isRunning)
         let runtime = scope.global.containerRuntime
         let paths = scope.paths
         let ok = ProjectScope.forEach(running) { container in
-            StopIntent.record(stopping: container, stateRoot: paths.stateRoot, runDirectory: paths.runDirectory)
+            if StopIntent.ends(signal: signal) {
+                StopIntent.record(stopping: container, stateRoot: paths.stateRoot, runDirectory: paths.runDirectory)
+            }
             try runtime.kill(container.id, signal: signal)
             Console.error("Container \(container.name)  Killed")
         }

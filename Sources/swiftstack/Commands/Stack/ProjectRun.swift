@@ -53,10 +53,9 @@ struct ProjectRun {
             defer { withExtendedLifetime(lock) {} }
             let supervisor = SupervisorClient(
                 stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
-            // Dependencies need names and health; the supervisor also re-adopts what runs.
-            if !(project.services[service]?.dependsOn.isEmpty ?? true) || supervisor.savedProject == nil {
-                try supervisor.ensureRunning(SupervisedProject(project: project), wait: false)
-            }
+            // The one-off resolves the services by name through the supervisor's DNS; dependencies
+            // need health too. It re-adopts whatever already runs.
+            try supervisor.ensureRunning(SupervisedProject(project: project), wait: false)
             try Orchestrator(engine: engine, project: project).runOneOff(
                 service: service, oneOff, events: ProgressPrinter.print)
             _ = supervisor.send(.reload)
