@@ -48,40 +48,88 @@ public struct Orchestrator: Sendable {
     }
 
     /// Waits until every daemon runs (healthy where it has a healthcheck) and every job has
-    /// exited 0 (`up --wait`); fails at once when a job fails or a daemon exits.
-    public func waitUntilReady(timeoutSeconds: Double) throws {
-        let desired = try DesiredState(project: project)
+    /// exited 0 (`up --wait`); fails at once when a job fails, a daemon exits or turns
+    /// unhealthy, with an error naming the container (`OrchestratorError.container`).
+    ///
+    /// A job is a service consumed by `service_completed_successfully`, or a `restart: no`
+    /// service whose container exited 0. `health` reads a container's health as the supervisor
+    /// recorded it for its current process (nil: not known yet, so probe here instead).
+    ///
+    /// `services` and `scale` select the containers as `up` did (default: every service).
+    public func waitUntilReady(
+        services: [String] = [], scale: [String: Int] = [:], timeoutSeconds: Double,
+        health: @escaping @Sendable (String) -> HealthStatus? = { _ in nil }
+    ) throws {
+        let desired = try DesiredState(project: project, services: services, scale: scale)
         let jobs = Set(
             project.services.values.flatMap { service in
                 service.dependsOn.filter { $0.value.condition == .serviceCompletedSuccessfully }.keys
             })
-        let waiter = { (service: String, condition: Dependency.Condition) in
-            try DependencyWaiter(engine: engine, project: project, desired: desired, timeout: timeoutSeconds)
-                .wait(for: service, condition, dependent: "up --wait")
-        }
-        for service in desired.serviceOrder {
-            guard let definition = project.services[service] else { continue }
-            if jobs.contains(service) {
-                try waiter(service, .serviceCompletedSuccessfully)
-            } else if let check = definition.healthcheck, !check.disable, HealthProbe.command(check.test) != nil {
-                try waiter(service, .serviceHealthy)
-            } else {
-                try waiter(service, .serviceStarted)
-                try requireRunningOrFinished(service, restart: definition.restart, desired: desired)
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        var lastProbe: [String: Date] = [:]
+        var probedHealthy = Set<String>()
+        while true {
+            var pending: [String] = []
+            let states = Dictionary(
+                try engine.containers(project: project.name).map { ($0.name, $0.status) },
+                uniquingKeysWith: { a, _ in a })
+            for service in desired.serviceOrder {
+                guard let definition = project.services[service] else { continue }
+                let isJob = jobs.contains(service)
+                for name in desired.containers(of: service).map(\.name) {
+                    switch states[name] {
+                    case nil, .created:
+                        pending.append(name)
+                    case .exited(let code):
+                        if code == 0 && (isJob || definition.restart == .no) { continue }
+                        let what = isJob ? "job" : "service"
+                        throw OrchestratorError(
+                            .dependencyFailed,
+                            "\(name) (\(what) \(service)) exited with code \(code.map(String.init) ?? "unknown") while up --wait waited for it",
+                            hint: "see `swiftstack logs \(service)`", container: name)
+                    case .dead:
+                        throw OrchestratorError(
+                            .dependencyFailed, "\(name) is dead (its process is gone) while up --wait waited for it",
+                            hint: "see `swiftstack logs \(service)`", container: name)
+                    case .running:
+                        if isJob {
+                            pending.append(name)
+                            continue
+                        }
+                        guard let check = definition.healthcheck, !check.disable,
+                            let command = HealthProbe.command(check.test)
+                        else { continue }
+                        switch health(name) {
+                        case .healthy?: continue
+                        case .unhealthy?:
+                            throw OrchestratorError(
+                                .dependencyFailed, "\(name) is unhealthy while up --wait waited for it",
+                                hint: "see `swiftstack logs \(service)`", container: name)
+                        case .starting?:
+                            pending.append(name)
+                        case nil:
+                            // No record from the supervisor yet: probe here, at most every interval.
+                            if probedHealthy.contains(name) { continue }
+                            pending.append(name)
+                            let spacing = max(min(check.interval.seconds, 1), 0.1)
+                            if lastProbe[name].map({ Date().timeIntervalSince($0) >= spacing }) ?? true {
+                                lastProbe[name] = Date()
+                                if engine.check(name, command: command, timeoutSeconds: check.timeout.seconds) == 0 {
+                                    probedHealthy.insert(name)
+                                }
+                            }
+                        }
+                    }
+                }
             }
-        }
-    }
-
-    /// A daemon that exited fails `--wait`; a `restart: no` service that exited 0 is a job.
-    private func requireRunningOrFinished(_ service: String, restart: RestartPolicy, desired: DesiredState) throws {
-        let names = Set(desired.containers(of: service).map(\.name))
-        for container in try engine.containers(project: project.name) where names.contains(container.name) {
-            if case .exited(let code) = container.status, !(restart == .no && code == 0) {
+            if pending.isEmpty { return }
+            if Date() > deadline {
                 throw OrchestratorError(
-                    .dependencyFailed,
-                    "\(container.name) exited with code \(code.map(String.init) ?? "unknown") while up --wait waited for it",
-                    hint: "see `swiftstack logs \(service)`")
+                    .timeout,
+                    "up --wait waited \(Int(timeoutSeconds)) s; not ready: \(pending.joined(separator: ", "))",
+                    hint: "see `swiftstack ps` and `swiftstack logs`", container: pending.first)
             }
+            Thread.sleep(forTimeInterval: 0.05)
         }
     }
 }

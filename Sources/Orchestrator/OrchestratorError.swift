@@ -16,11 +16,14 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     public var message: String
     public var hint: String?
+    /// The container the failure is about, when there is one (a failed `up --wait` shows its last log lines).
+    public var container: String?
 
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
+    public init(_ code: Code, _ message: String, hint: String? = nil, container: String? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
+        self.container = container
     }
 
     public var description: String { hint.map { "\(message) (\($0))" } ?? message }

@@ -10,7 +10,8 @@ struct Swiftstack: AsyncParsableCommand {
             ConfigCommand.self, PlanCommand.self, UpCommand.self, DownCommand.self, BuildCommand.self,
             ImageCommand.self, ImageTagCommand.self, RunCommand.self, PsCommand.self, LogsCommand.self,
             ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self, InspectCommand.self,
-            MonitorCommand.self, SuperviseCommand.self, ReconcileCommand.self,
+            MonitorCommand.self, SuperviseCommand.self, ReconcileCommand.self, StartCommand.self,
+            RestartCommand.self, TopCommand.self, EventsCommand.self,
         ]
     )
 }

@@ -12,7 +12,7 @@ final class SupervisorSandbox {
     init() throws {
         directory = try TemporaryDirectory("swiftstack-sup")
         project = "sup\(UInt32.random(in: 0...UInt32.max) % 1_000_000)"
-        subnetOctet = 16 + Int.random(in: 0..<112)
+        subnetOctet = TestSubnets.reserve(16..<128)
         environment = [
             "SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path,
             "SWIFTSTACK_RUN": directory.url.appendingPathComponent("run").path,
@@ -39,6 +39,7 @@ final class SupervisorSandbox {
 
     deinit {
         _ = try? CLI.run(["down", "-v", "-p", project], in: directory.url, environment: environment)
+        TestSubnets.release(subnetOctet)
     }
 
     var runDirectory: String { environment["SWIFTSTACK_RUN"]! }

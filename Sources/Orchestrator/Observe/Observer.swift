@@ -18,10 +18,11 @@ public struct Observer: Sendable {
             volumes: try engine.volumes(project: project), images: imageIDs)
     }
 
-    /// A container's observed record from its labels; nil for one without a service label.
+    /// A container's observed record from its labels; nil for one without a service label and
+    /// for one-off containers.
     static func observed(_ container: EngineContainer) -> ObservedContainer? {
         let labels = container.labels
-        guard let service = labels[ProjectLabels.service] else { return nil }
+        guard let service = labels[ProjectLabels.service], !ProjectLabels.isOneOff(labels) else { return nil }
         let fields =
             labels[ProjectLabels.configFields].flatMap {
                 try? JSONDecoder().decode([ConfigField].self, from: Data($0.utf8))
@@ -45,6 +46,8 @@ public struct Observer: Sendable {
             labels[ProjectLabels.configFields] = String(decoding: data, as: UTF8.self)
         }
         if let imageID { labels[ProjectLabels.imageID] = imageID }
+        // Replica 0 is how the executor asks for a one-off (`run SERVICE`).
+        if container.index == 0 { labels[ProjectLabels.oneOff] = "true" }
         return labels
     }
 }

@@ -9,4 +9,10 @@ public enum ProjectLabels {
     /// field changed.
     public static let configFields = "swiftstack.config-fields"
     public static let imageID = "swiftstack.image-id"
+    /// Set on a one-off container (`run SERVICE`): not a replica, so `up` neither counts nor
+    /// removes it, restart policies skip it, and `down` removes it.
+    public static let oneOff = "swiftstack.oneoff"
+
+    /// Whether `labels` mark a one-off container.
+    public static func isOneOff(_ labels: [String: String]) -> Bool { labels[oneOff] != nil }
 }

@@ -35,3 +35,17 @@ public enum StopIntent {
         if UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) != processStart { unlink(path) }
     }
 }
+
+extension StopIntent {
+    /// Whether `kill -s SIGNAL` means to stop (KILL, TERM, INT, QUIT): the policy then leaves the
+    /// container stopped. A HUP or USR1 asks a running process something; if it dies of it, that
+    /// is a crash like any other.
+    public static func ends(signal: Int32) -> Bool {
+        [SIGKILL, SIGTERM, SIGINT, SIGQUIT].contains(signal)
+    }
+
+    /// Drops the record (`swiftstack start`): restart policies apply to the container again.
+    public static func remove(_ paths: SupervisorPaths, container: String) {
+        unlink("\(paths.stopIntents)/\(container)")
+    }
+}

@@ -129,7 +129,11 @@ public final class Supervisor: Sendable {
         await serveNames(project, table: table, &loop)
         await publishPorts(project, table: table, &loop)
         let lockHeld = ProjectLockProbe.isHeld(paths.projectLock)
-        if !lockHeld { applyRestartPolicies(project, containers: containers, &loop) }
+        if !lockHeld {
+            // A one-off (`run SERVICE`) ends when its command ends, whatever the service's policy.
+            applyRestartPolicies(
+                project, containers: containers.filter { !ProjectLabels.isOneOff($0.spec.labels) }, &loop)
+        }
         shared.withLock { state in
             state.status.containers = containers.count
             state.status.ports = loop.proxies.keys.sorted { $0.hostPort < $1.hostPort }

@@ -12,7 +12,7 @@ final class StackSandbox {
     init() throws {
         directory = try TemporaryDirectory("swiftstack-stack")
         project = "e2e\(UInt32.random(in: 0...UInt32.max) % 100_000)"
-        subnetOctet = 16 + Int.random(in: 0..<100)
+        subnetOctet = TestSubnets.reserve(16..<116)
         environment = [
             "SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path,
             "SWIFTSTACK_RUN": directory.url.appendingPathComponent("run").path,
@@ -27,6 +27,7 @@ final class StackSandbox {
     deinit {
         // Whatever a failed test left running goes, so nothing leaks.
         _ = try? CLI.run(["down", "-v", "-p", project], in: directory.url, environment: environment)
+        TestSubnets.release(subnetOctet)
     }
 
     func run(_ arguments: [String]) throws -> CLI.Result {

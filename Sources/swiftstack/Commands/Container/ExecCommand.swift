@@ -3,6 +3,8 @@ import Glibc
 import Runtime
 
 /// `swiftstack exec [-i] [-t] [-e K=V] [-u USER] [-w DIR] NAME CMD…`: exits with the command's code.
+/// In a project (a stack file in sight, `-p` or `--file`), `exec [--index N] [-T] SERVICE CMD…`
+/// runs in the service's replica N, unless NAME is an existing container.
 struct ExecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec", abstract: "Run a command in a running container.")
@@ -13,11 +15,28 @@ struct ExecCommand: ParsableCommand {
     @Option(name: [.short, .customLong("env")], help: "Set an environment variable.") var env: [String] = []
     @Option(name: [.short, .customLong("user")], help: "USER[:GROUP].") var user: String?
     @Option(name: [.short, .customLong("workdir")], help: "Working directory.") var workdir: String?
-    @Argument(help: "Container name or id.") var name: String
+    @Flag(name: .customShort("T"), help: "No pseudo-terminal (Compose's flag; the default here).") var noTTY = false
+    @Option(name: .customLong("index"), help: "Project view: which replica of the service (default 1).")
+    var index: Int = 1
+    @OptionGroup var stack: StackOptions
+    @Argument(help: "Container name or id; in a project: a service.") var name: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
 
     func run() throws {
         let runtime = global.containerRuntime
+        var name = name
+        let tty = tty && !noTTY
+        if ProjectScope.applies(stack, arguments: [name], runtime: runtime) {
+            let scope = try ProjectScope.resolve(stack, global: global)
+            let replicas = try scope.containers([name]).filter(\.isRunning)
+            guard let container = replicas.first(where: { ProjectScope.replica($0) == index }) else {
+                ContainerCommandErrors.report(
+                    "service \(name) of project \(scope.project) has no running container with index \(index)"
+                        + " (running: \(replicas.map { String(ProjectScope.replica($0)) }.joined(separator: ", ")))")
+                throw ExitCode(1)
+            }
+            name = container.id
+        }
         let spec = ExecSpec(
             command: command, environment: env.compactMap(ContainerOptionParsing.expand),
             user: user, workingDirectory: workdir, tty: tty)

@@ -44,10 +44,25 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("stop-timeout"), help: "Seconds to wait for the stop signal before SIGKILL.")
     var stopTimeout: Int?
 
-    @Argument(help: "The image.") var image: String
+    @Flag(name: .customShort("T"), help: "Project run: no pseudo-terminal (Compose's flag; the default here).")
+    var noTTY = false
+    @Option(name: [.short, .customLong("file")], help: "Project run: stack file (repeatable).") var files: [String] = []
+    @Option(name: [.short, .customLong("project-name")], help: "Project run: project name.") var projectName: String?
+
+    @Argument(help: "The image; in a project (a stack file in sight, -p or --file): a service.") var image: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
 
     func run() throws {
+        var stack = try StackOptions.parse([])
+        (stack.files, stack.projectName) = (files, projectName)
+        if ProjectRun.applies(stack, service: image) {
+            let code = try ProjectRun(
+                global: global, stack: stack, service: image, command: command, environment: env,
+                entrypoint: entrypoint, name: name, remove: rm, detach: detach
+            ).run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         let runtime = global.containerRuntime
         let spec = try ContainerCommandErrors.reporting(exitCode: 125) { try makeSpec(runtime) }
         try ContainerCommandErrors.reporting(exitCode: 125) { _ = try runtime.create(spec) }

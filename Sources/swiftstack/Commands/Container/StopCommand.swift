@@ -8,11 +8,23 @@ struct StopCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(
-        name: [.short, .customLong("time")], help: "Seconds to wait before SIGKILL (default: the container's, 10).")
+        name: [.short, .customLong("time"), .customLong("timeout")],
+        help: "Seconds to wait before SIGKILL (default: the container's, 10).")
     var time: Int?
-    @Argument(help: "Container names or ids.") var names: [String]
+    @OptionGroup var stack: StackOptions
+    @Argument(
+        help: "Container names or ids; in a project (a stack file in sight, -p or --file): services, default all.")
+    var names: [String] = []
 
     func run() throws {
+        if ProjectScope.applies(stack, arguments: names, runtime: global.containerRuntime) {
+            try ProjectLifecycle(scope: ProjectScope.resolve(stack, global: global)).stop(names, timeout: time)
+            return
+        }
+        guard !names.isEmpty else {
+            ContainerCommandErrors.report("stop needs container names (or services, beside a stack file)")
+            throw ExitCode(2)
+        }
         var failed = false
         for name in names {
             do {

@@ -18,11 +18,21 @@ struct DownCommand: ParsableCommand {
     var removeOrphans = false
 
     func run() throws {
-        let project = try stack.load().project
+        let project: Project
+        var orphans = removeOrphans
+        do {
+            project = try stack.load().project
+        } catch {
+            // `down -p NAME` still removes what runs when the stack file is gone or unreadable:
+            // everything it needs is in the containers' labels and the resource records.
+            guard let name = stack.projectName else { throw error }
+            Console.error("warning: removing project \(name) by what it runs, without its stack file")
+            project = Project(name: name, workingDirectory: FileManager.default.currentDirectoryPath)
+            // With no stack file every service is unknown, hence an orphan.
+            orphans = true
+        }
         let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
-            Console.error(
-                "waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock"
-            )
+            Console.error(LockHolder.waitingLine(project: project.name, holder: holder))
         }
         defer { withExtendedLifetime(lock) {} }
         // The supervisor goes first, so it neither restarts nor answers for what is removed next.
@@ -31,8 +41,10 @@ struct DownCommand: ParsableCommand {
         let orchestrator = Orchestrator(
             engine: RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory), project: project)
         do {
+            // One-off containers first: the plan does not see them, and they hold addresses on its networks.
+            try orchestrator.removeOneOffs()
             let plan = try orchestrator.down(
-                removeVolumes: volumes, removeOrphans: removeOrphans, events: ProgressPrinter.print)
+                removeVolumes: volumes, removeOrphans: orphans, events: LiveProgress.handler())
             for warning in plan.warnings { Console.error("warning: \(warning)") }
         } catch {
             Console.error("error: \(error)")

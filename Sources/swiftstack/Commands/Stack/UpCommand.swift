@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import Orchestrator
 import Planner
+import Runtime
 import StackFile
 
-/// `swiftstack up`: converge the project on its stack file.
+/// `swiftstack up`: converge the project on its stack file. With `-d` it returns once applied
+/// (`--wait`: once ready); without, it stays attached to the containers' output (`AttachedUp`).
 struct UpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up", abstract: "Create and start the project's networks, volumes and containers.")
@@ -39,16 +41,40 @@ struct UpCommand: ParsableCommand {
     @Option(help: "Scale SERVICE to NUM replicas (SERVICE=NUM; repeatable).")
     var scale: [String] = []
 
+    @Flag(name: .customLong("abort-on-container-exit"), help: "Attached: stop the stack when any container exits.")
+    var abortOnContainerExit = false
+
+    @Flag(
+        name: .customLong("abort-on-container-failure"),
+        help: "Attached: stop the stack when a container exits with a non-zero code.")
+    var abortOnContainerFailure = false
+
+    @Option(
+        name: .customLong("exit-code-from"),
+        help: "Attached: exit with SERVICE's container's code (implies --abort-on-container-exit).")
+    var exitCodeFrom: String?
+
     @Argument(help: "Services to start (with what they depend on); default: all.")
     var services: [String] = []
 
     func run() throws {
-        guard detach || wait else {
+        let attached = !detach && !wait
+        if !attached && (abortOnContainerExit || abortOnContainerFailure || exitCodeFrom != nil) {
             Console.error(
-                "error: attached `up` (streaming logs) comes with the project supervisor; use `up -d` or `up --wait`")
+                "error: --abort-on-container-exit, --abort-on-container-failure and --exit-code-from need attached `up` (no -d, no --wait)"
+            )
             throw ExitCode(2)
         }
         let project = try stack.load().project
+        // Exits that happened before this command are not news to attached `up`.
+        let finishedBefore = Set(
+            global.containerRuntime.list().filter {
+                $0.spec.labels[ProjectLabels.project] == project.name && !$0.isRunning
+            }.map(AttachedUp.runKey))
+        if let exitCodeFrom, project.services[exitCodeFrom] == nil {
+            Console.error("error: --exit-code-from \(exitCodeFrom): no such service in project \(project.name)")
+            throw ExitCode(2)
+        }
         var replicas: [String: Int] = [:]
         for entry in scale {
             let parts = entry.split(separator: "=", maxSplits: 1)
@@ -58,12 +84,10 @@ struct UpCommand: ParsableCommand {
             }
             replicas[String(parts[0])] = count
         }
-        let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
-            Console.error(
-                "waiting for project \(project.name): another swiftstack (pid \(holder.map(String.init) ?? "?")) holds its lock"
-            )
+        var held: ProjectLock? = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
+            Console.error(LockHolder.waitingLine(project: project.name, holder: holder))
         }
-        defer { withExtendedLifetime(lock) {} }
+        defer { withExtendedLifetime(held) {} }
         let supervisor = SupervisorClient(
             stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
         let supervised = SupervisedProject(project: project)
@@ -83,17 +107,55 @@ struct UpCommand: ParsableCommand {
             removeOrphans: removeOrphans)
         do {
             let plan = try orchestrator.up(
-                services: services, scale: replicas, options: options, events: ProgressPrinter.print)
+                services: services, scale: replicas, options: options, events: LiveProgress.handler())
             for warning in plan.warnings { Console.error("warning: \(warning)") }
             // The supervisor re-reads the project now rather than at its next tick.
             if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
-            if wait { try orchestrator.waitUntilReady(timeoutSeconds: waitTimeout) }
+            if wait {
+                let paths = SupervisorPaths(
+                    stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
+                let runtime = global.containerRuntime
+                // The supervisor probes anyway; its record counts when it is about the current process.
+                try orchestrator.waitUntilReady(services: services, scale: replicas, timeoutSeconds: waitTimeout) {
+                    name in
+                    guard let record = HealthFile.load(paths.health)[name],
+                        let container = try? runtime.container(name),
+                        record.containerID == container.id, record.processStart == container.liveProcess?.startTime
+                    else { return nil }
+                    return record.status
+                }
+            }
+        } catch let error as OrchestratorError where error.container != nil {
+            Console.error("error: \(error)")
+            printLastLines(of: error.container!)
+            throw ExitCode(1)
         } catch let error as PlannerError {
             Console.error("error: \(error)")
             throw ExitCode(2)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(1)
+        }
+        guard attached else { return }
+        // The supervisor applies restart policies only while nobody holds the lock.
+        held = nil
+        let code = AttachedUp(
+            runtime: global.containerRuntime, stateRoot: global.stateRoot, runDirectory: global.runDirectory,
+            project: project.name, abortOnExit: abortOnContainerExit, abortOnFailure: abortOnContainerFailure,
+            exitCodeFrom: exitCodeFrom, finishedBefore: finishedBefore
+        ).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// A failed `--wait` shows what the container said last (Compose prints 20 lines too).
+    private func printLastLines(of name: String) {
+        guard let container = try? global.containerRuntime.container(name) else { return }
+        let entries = ContainerLogReader.read(path: container.logPath).entries.suffix(20)
+        guard !entries.isEmpty else { return }
+        Console.error("last \(entries.count) log lines of \(name):")
+        for entry in entries {
+            let line = entry.log.hasSuffix("\n") ? String(entry.log.dropLast()) : entry.log
+            Console.error("  \(name) | \(line)")
         }
     }
 }
