@@ -10,7 +10,7 @@ struct Swiftstack: AsyncParsableCommand {
             ConfigCommand.self, PlanCommand.self, UpCommand.self, DownCommand.self, BuildCommand.self,
             ImageCommand.self, ImageTagCommand.self, RunCommand.self, PsCommand.self, LogsCommand.self,
             ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self, InspectCommand.self,
-            MonitorCommand.self, SuperviseCommand.self,
+            MonitorCommand.self, SuperviseCommand.self, NetworkCommand.self,
         ]
     )
 }
