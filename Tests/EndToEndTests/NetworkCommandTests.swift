@@ -117,19 +117,25 @@ import Testing
             try sandbox.run([
                 "run", "-d", "--name", server, "--network", name, "busybox", "httpd", "-f", "-p", "80", "-h", "/etc",
             ]).status == 0)
-        #expect(try sandbox.run(["run", "-d", "--name", client, "--network", name, "busybox", "sleep", "600"]).status == 0)
+        #expect(
+            try sandbox.run(["run", "-d", "--name", client, "--network", name, "busybox", "sleep", "600"]).status == 0)
         let settings = Self.json(try sandbox.run(["inspect", server]).stdout) as? [[String: Any]]
         let address = try #require(
             ((settings?.first?["NetworkSettings"] as? [String: Any])?["Networks"] as? [String: [String: Any]])?[name]?[
                 "IPAddress"] as? String)
 
-        let byAddress = try sandbox.run(["exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-", "http://\(address)/passwd"])
+        let byAddress = try sandbox.run([
+            "exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-", "http://\(address)/passwd",
+        ])
         #expect(byAddress.stdout.contains("root:x:0:0"), "by address: \(byAddress.stderr)")
         // The network's name server starts with the first container; names follow within a tick.
         #expect(
             eventually(5) {
-                (try? sandbox.run(["exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-", "http://\(server)/passwd"])
-                    .stdout.contains("root:x:0:0")) == true
+                (try? sandbox.run([
+                    "exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-",
+                    "http://\(server)/passwd",
+                ])
+                .stdout.contains("root:x:0:0")) == true
             }, "by name")
         let unknown = try sandbox.run(["exec", client, "busybox", "nslookup", "no-such-\(sandbox.id)"])
         #expect(unknown.status != 0, "an unknown name resolved: \(unknown.stdout)")
@@ -152,7 +158,8 @@ import Testing
         let elsewhere = try sandbox.run([
             "run", "--rm", "--network", name, "busybox", "busybox", "ip", "route", "get", "\(other.firstHost)",
         ])
-        #expect(elsewhere.status != 0 && elsewhere.stderr.contains("unreachable"), "\(elsewhere.stdout)\(elsewhere.stderr)")
+        #expect(
+            elsewhere.status != 0 && elsewhere.stderr.contains("unreachable"), "\(elsewhere.stdout)\(elsewhere.stderr)")
         let onBridge = try sandbox.run([
             "run", "--rm", "--network", name, "busybox", "busybox", "ip", "route", "get", "\(gateway)",
         ])
@@ -163,7 +170,9 @@ import Testing
         let sandbox = try NetworkSandbox()
         let none = try sandbox.run(["run", "--rm", "--network", "none", "busybox", "busybox", "ip", "-o", "link"])
         #expect(none.status == 0, "\(none.stderr)")
-        let links = none.stdout.split(separator: "\n").map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) }
+        let links = none.stdout.split(separator: "\n").map {
+            $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)
+        }
         #expect(links == ["lo"], "\(none.stdout)")
 
         let host = try sandbox.run(["run", "--rm", "--network", "host", "busybox", "busybox", "ip", "-o", "link"])
@@ -249,14 +258,17 @@ import Testing
         // Our own web answers by name (the check is not vacuous)…
         #expect(
             eventually(5) {
-                (try? first.run(["exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-", "http://web/passwd"])
-                    .stdout.contains("root:x")) == true
+                (try? first.run([
+                    "exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-", "http://web/passwd",
+                ])
+                .stdout.contains("root:x")) == true
             })
         // …the other project's container is neither named nor reachable.
         let resolved = try first.run(["exec", client, "busybox", "nslookup", otherWeb])
         #expect(!resolved.stdout.contains(otherAddress), "\(resolved.stdout)")
         let reached = try first.run([
-            "exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-", "http://\(otherAddress)/passwd",
+            "exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-",
+            "http://\(otherAddress)/passwd",
         ])
         #expect(
             reached.status != 0 && !reached.stdout.contains("root:x"),
@@ -271,7 +283,9 @@ import Testing
         let keep = bystander.name("keep")
         try bystander.createNetwork(keep)
         let keeper = "k\(bystander.id)"
-        #expect(try bystander.run(["run", "-d", "--name", keeper, "--network", keep, "busybox", "sleep", "600"]).status == 0)
+        #expect(
+            try bystander.run(["run", "-d", "--name", keeper, "--network", keep, "busybox", "sleep", "600"]).status == 0
+        )
         let keptVeth = LinkNames.hostVeth(container: keeper, network: keep)
         #expect(FileManager.default.fileExists(atPath: "/sys/class/net/\(keptVeth)"))
 
@@ -298,7 +312,9 @@ import Testing
         let network = "\(project)_default"
         let veth = LinkNames.hostVeth(container: "\(project)-app-1", network: network)
         #expect(FileManager.default.fileExists(atPath: "/sys/class/net/\(veth)"), "the crash left no veth to sweep")
-        let pins = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.stack.runDirectory + "/netns/\(project)")) ?? []
+        let pins =
+            (try? FileManager.default.contentsOfDirectory(atPath: sandbox.stack.runDirectory + "/netns/\(project)"))
+            ?? []
         #expect(pins.count == 1, "pinned namespaces: \(pins)")
 
         let prune = try sandbox.run(["network", "prune"])

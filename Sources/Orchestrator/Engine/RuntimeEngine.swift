@@ -83,57 +83,58 @@ public struct RuntimeEngine: ContainerEngine {
         // Shared network lock until the container exists: a sweep meanwhile would take the
         // pinned namespace and the addresses for leftovers.
         try networkStore.withAttachLock {
-        do {
-            switch request.service.networkMode {
-            case .host?:
-                spec.network = .host
-            case .none?:
-                spec.network = .isolated
-            case .service?, .container?:
-                guard let target = request.namespaceOf else {
-                    throw OrchestratorError(
-                        .notFound, "service \(request.service.name) joins a network namespace with no container")
+            do {
+                switch request.service.networkMode {
+                case .host?:
+                    spec.network = .host
+                case .none?:
+                    spec.network = .isolated
+                case .service?, .container?:
+                    guard let target = request.namespaceOf else {
+                        throw OrchestratorError(
+                            .notFound, "service \(request.service.name) joins a network namespace with no container")
+                    }
+                    spec.network = .container(try runtime.container(target).id)
+                case .bridge?, nil:
+                    let path = namespacePath(spec.id, project: request.project.name)
+                    let namespace = try NamespacePin.create(at: path)
+                    pinned = path
+                    try namespace.bringLoopbackUp()
+                    spec.network = .namespace(path)
+                    var hosts: [String] = []
+                    for (number, key) in request.service.networks.keys.sorted().enumerated() {
+                        guard let network = request.project.networks[key] else { continue }
+                        let attachment = request.service.networks[key] ?? ServiceNetwork()
+                        let link = try attach(
+                            request.desired.name, namespace: namespace, network: network.name,
+                            requested: attachment.ipv4Address, interface: "eth\(number)", external: network.external)
+                        attached.append((network.name, link))
+                        // The project's DNS server listens on the first network's gateway.
+                        if nameServer == nil { nameServer = networkRecords.load(network.name)?.gateway }
+                        let names = [request.desired.name, request.service.name] + attachment.aliases
+                        hosts.append("\(link.address) \(names.joined(separator: " "))")
+                        hosts += peerHosts(
+                            project: request.project, network: network.name, except: request.desired.name)
+                    }
+                    spec.extraHosts = hosts + spec.extraHosts
+                    AttachCrashInjection.afterAttach()
+                    if let nameServer { spec.dnsServers = [nameServer] }
                 }
-                spec.network = .container(try runtime.container(target).id)
-            case .bridge?, nil:
-                let path = namespacePath(spec.id, project: request.project.name)
-                let namespace = try NamespacePin.create(at: path)
-                pinned = path
-                try namespace.bringLoopbackUp()
-                spec.network = .namespace(path)
-                var hosts: [String] = []
-                for (number, key) in request.service.networks.keys.sorted().enumerated() {
-                    guard let network = request.project.networks[key] else { continue }
-                    let attachment = request.service.networks[key] ?? ServiceNetwork()
-                    let link = try attach(
-                        request.desired.name, namespace: namespace, network: network.name,
-                        requested: attachment.ipv4Address, interface: "eth\(number)", external: network.external)
-                    attached.append((network.name, link))
-                    // The project's DNS server listens on the first network's gateway.
-                    if nameServer == nil { nameServer = networkRecords.load(network.name)?.gateway }
-                    let names = [request.desired.name, request.service.name] + attachment.aliases
-                    hosts.append("\(link.address) \(names.joined(separator: " "))")
-                    hosts += peerHosts(project: request.project, network: network.name, except: request.desired.name)
+                let container = try runtime.create(spec)
+                if let nameServer {
+                    // Short names are tried in the project's domain first (`web` → `web.PROJECT`).
+                    try AtomicFile.write(
+                        Data("search \(request.project.name)\nnameserver \(nameServer)\n".utf8),
+                        to: container.directory + "/resolv.conf", mode: 0o644)
                 }
-                spec.extraHosts = hosts + spec.extraHosts
-                AttachCrashInjection.afterAttach()
-                if let nameServer { spec.dnsServers = [nameServer] }
+            } catch {
+                for (network, link) in attached {
+                    try? link.detach()
+                    try? allocator.release(container: request.desired.name, network: network)
+                }
+                if let pinned { NamespacePin.remove(at: pinned) }
+                throw error
             }
-            let container = try runtime.create(spec)
-            if let nameServer {
-                // Short names are tried in the project's domain first (`web` → `web.PROJECT`).
-                try AtomicFile.write(
-                    Data("search \(request.project.name)\nnameserver \(nameServer)\n".utf8),
-                    to: container.directory + "/resolv.conf", mode: 0o644)
-            }
-        } catch {
-            for (network, link) in attached {
-                try? link.detach()
-                try? allocator.release(container: request.desired.name, network: network)
-            }
-            if let pinned { NamespacePin.remove(at: pinned) }
-            throw error
-        }
         }
     }
 

@@ -28,7 +28,8 @@ enum NetworkName {
             name.count <= 128
         else {
             throw OrchestratorError(
-                .unsupported, "invalid network name '\(name)': use letters, digits, '_', '.', '-' (first a letter or digit)")
+                .unsupported,
+                "invalid network name '\(name)': use letters, digits, '_', '.', '-' (first a letter or digit)")
         }
     }
 }

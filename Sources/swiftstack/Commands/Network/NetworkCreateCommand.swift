@@ -26,7 +26,8 @@ struct NetworkCreateCommand: ParsableCommand {
                 guard let value = IPv4Subnet(subnet), value.network.description == subnet.split(separator: "/")[0]
                 else {
                     throw OrchestratorError(
-                        .unsupported, "invalid --subnet '\(subnet)': expected a network in CIDR form, e.g. 10.121.5.0/24")
+                        .unsupported,
+                        "invalid --subnet '\(subnet)': expected a network in CIDR form, e.g. 10.121.5.0/24")
                 }
                 parsedSubnet = value
             }
