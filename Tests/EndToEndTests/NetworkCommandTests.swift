@@ -115,7 +115,8 @@ import Testing
         let client = "k\(sandbox.id)"
         #expect(
             try sandbox.run([
-                "run", "-d", "--name", server, "--network", name, "busybox", "httpd", "-f", "-p", "80", "-h", "/etc",
+                "run", "-d", "--name", server, "--network", name, "--network-alias", "www", "busybox", "httpd", "-f",
+                "-p", "80", "-h", "/etc",
             ]).status == 0)
         #expect(
             try sandbox.run(["run", "-d", "--name", client, "--network", name, "busybox", "sleep", "600"]).status == 0)
@@ -137,6 +138,16 @@ import Testing
                 ])
                 .stdout.contains("root:x:0:0")) == true
             }, "by name")
+        let byAlias = try sandbox.run([
+            "exec", client, "busybox", "timeout", "3", "busybox", "wget", "-q", "-O", "-", "http://www/passwd",
+        ])
+        #expect(byAlias.stdout.contains("root:x:0:0"), "by alias: \(byAlias.stderr)")
+        // A stopped container's name goes within a tick.
+        #expect(try sandbox.run(["stop", "-t", "1", server]).status == 0)
+        #expect(
+            eventually(3) {
+                (try? sandbox.run(["exec", client, "busybox", "nslookup", server]).status) != 0
+            }, "a stopped container's name is still answered")
         let unknown = try sandbox.run(["exec", client, "busybox", "nslookup", "no-such-\(sandbox.id)"])
         #expect(unknown.status != 0, "an unknown name resolved: \(unknown.stdout)")
     }

@@ -6,7 +6,8 @@ import Runtime
 /// The name server of a network made by `network create`, for containers started with
 /// `run --network NAME` outside any stack: a small detached process per network
 /// (`swiftstack network _dns NAME`) that answers, on the gateway's port 53 and only to askers
-/// on the network, the names of the running containers attached to it. `run` starts it when
+/// on the network, the names (and `--network-alias` aliases) of the running containers attached
+/// to it. `run` starts it when
 /// none runs; it exits once the network has had no running container for 2 s.
 ///
 /// We chose a process per network over the per-container monitor: a name server must outlive
@@ -76,7 +77,11 @@ public struct NetworkNameServer: Sendable {
             }
             let running = store.members(of: network).filter(\.isRunning)
             var wanted: [String: [IPv4Address]] = [:]
-            for member in running { wanted[member.name] = [member.address] }
+            for member in running {
+                for name in [member.name] + member.aliases where wanted[name]?.contains(member.address) != true {
+                    wanted[name, default: []].append(member.address)
+                }
+            }
             for (name, addresses) in wanted where names[name] != addresses { records.set(name, to: addresses) }
             for name in names.keys where wanted[name] == nil { records.set(name, to: []) }
             names = wanted

@@ -47,7 +47,12 @@ public struct NetworkStore: Sendable {
         public var id: String
         public var address: IPv4Address
         public var isRunning: Bool
+        /// Further names (`run --network-alias`).
+        public var aliases: [String]
     }
+
+    /// The label holding a `run --network-alias` container's aliases, comma-separated.
+    public static let aliasesLabel = "swiftstack.aliases"
 
     // MARK: Reading
 
@@ -77,7 +82,9 @@ public struct NetworkStore: Sendable {
         let addresses = (try? allocator.allocations(network: network)) ?? [:]
         return (containers ?? runtime.list()).compactMap { container in
             addresses[container.name].map {
-                Member(name: container.name, id: container.id, address: $0, isRunning: container.isRunning)
+                Member(
+                    name: container.name, id: container.id, address: $0, isRunning: container.isRunning,
+                    aliases: container.spec.labels[Self.aliasesLabel]?.split(separator: ",").map(String.init) ?? [])
             }
         }.sorted { $0.name < $1.name }
     }

@@ -32,6 +32,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Container host name.") var hostname: String?
     @Option(name: .long, help: "none, host, container:NAME, or a network's name (`network create`).")
     var network: String?
+    @Option(name: .customLong("network-alias"), help: "A further name on the --network (repeatable).")
+    var networkAlias: [String] = []
     @Option(name: [.short, .customLong("memory")], help: "Memory limit (e.g. 64m).") var memory: String?
     @Option(name: .long, help: "CPUs (e.g. 0.5).") var cpus: Double?
     @Option(name: .customLong("pids-limit"), help: "Maximum number of processes.") var pidsLimit: Int?

@@ -15,12 +15,13 @@ struct ContainerNetworkSettings: Encodable {
     /// only on the networks its label names, so an address a removed namesake left is not shown).
     init(_ container: Container, store: NetworkStore) {
         guard case .namespace = container.spec.network else { return }
+        let aliases = container.spec.labels[NetworkStore.aliasesLabel]?.split(separator: ",").map(String.init) ?? []
         let named = container.spec.labels[RunNetworkLabel.key].map { Set($0.split(separator: ",").map(String.init)) }
         for (network, address) in store.attachments(of: container.name)
         where named?.contains(network.name) ?? true {
             Networks[network.name] = Endpoint(
                 NetworkID: network.id, IPAddress: "\(address)", IPPrefixLen: network.subnet.prefixLength,
-                Gateway: network.isInternal ? "" : "\(network.gateway)", Aliases: [container.name])
+                Gateway: network.isInternal ? "" : "\(network.gateway)", Aliases: [container.name] + aliases)
         }
         if let first = Networks.keys.sorted().first, let endpoint = Networks[first] {
             IPAddress = endpoint.IPAddress

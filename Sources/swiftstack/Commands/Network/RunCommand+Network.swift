@@ -43,8 +43,18 @@ extension RunCommand {
     func createAttached(_ spec: inout ContainerSpec, _ runtime: ContainerRuntime) throws -> RunAttachment? {
         guard let name = network, !["none", "bridge", "default", "host"].contains(name), !name.hasPrefix("container:")
         else {
+            if !networkAlias.isEmpty {
+                throw RuntimeError(.invalidArgument, "--network-alias needs --network with a network's name")
+            }
             _ = try runtime.create(spec)
             return nil
+        }
+        for alias in networkAlias {
+            let allowed = { (c: Character) in c.isASCII && (c.isLetter || c.isNumber || "_.-".contains(c)) }
+            guard !alias.isEmpty, alias.allSatisfy(allowed) else {
+                throw RuntimeError(
+                    .invalidArgument, "invalid --network-alias '\(alias)': use letters, digits, '_', '.', '-'")
+            }
         }
         let store = global.networkStore
         guard let info = store.network(name) else {
@@ -59,10 +69,11 @@ extension RunCommand {
         spec.network = .namespace("/proc/\(getpid())/fd/\(namespace.descriptor)")
         spec.dnsServers = ["\(info.gateway)"]
         spec.labels[RunNetworkLabel.key] = name
+        if !networkAlias.isEmpty { spec.labels[NetworkStore.aliasesLabel] = networkAlias.joined(separator: ",") }
         let attachment = RunAttachment(store: store, network: name, container: spec.name, namespace: namespace)
         try store.withAttachLock {
             let link = try store.attach(spec.name, namespace: namespace, network: name)
-            let names = [spec.name] + (spec.hostname == spec.name ? [] : [spec.hostname])
+            let names = [spec.name] + (spec.hostname == spec.name ? [] : [spec.hostname]) + networkAlias
             spec.extraHosts = ["\(link.address) \(names.joined(separator: " "))"] + spec.extraHosts
             do { _ = try runtime.create(spec) } catch {
                 attachment.release()
