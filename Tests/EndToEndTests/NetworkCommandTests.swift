@@ -230,6 +230,25 @@ import Testing
         #expect(try sandbox.run(["down"]).status == 0)
         #expect(try sandbox.run(["network", "ls"]).stdout.contains(external), "down removed an external network")
         #expect(FileManager.default.fileExists(atPath: "/sys/class/net/\(LinkNames.bridge(network: external))"))
+
+        // The same name declared as the stack's own is refused, and the network is left alone.
+        try sandbox.stack.directory.write(
+            "compose.yaml",
+            """
+            name: \(sandbox.stack.project)
+            services:
+              app:
+                image: busybox
+                command: ["sleep", "600"]
+                networks: [shared]
+            networks:
+              shared:
+                name: \(external)
+            """)
+        let clash = try sandbox.run(["up", "-d"])
+        #expect(clash.status != 0 && clash.stderr.contains("external: true"), "\(clash.stderr)")
+        #expect(try sandbox.run(["down"]).status == 0)
+        #expect(try sandbox.run(["network", "ls"]).stdout.contains(external), "a clashing stack removed the network")
         #expect(try sandbox.run(["network", "rm", external]).status == 0)
     }
 

@@ -112,6 +112,14 @@ public struct NetworkStore: Sendable {
         replacing: Bool = true
     ) throws -> Info {
         try withLock(LOCK_EX) {
+            if let existing = records.load(name), !project.isEmpty, existing.project != project {
+                throw OrchestratorError(
+                    .engine,
+                    existing.project.isEmpty
+                        ? "network \(name) already exists (made by `swiftstack network create`)"
+                        : "network \(name) already exists (made by stack \(existing.project))",
+                    hint: "declare it with `external: true` to use it, or give this network another name")
+            }
             if !replacing, let existing = records.load(name) {
                 throw OrchestratorError(
                     .engine,
