@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Network benchmarks (issue 6): figures are printed, never asserted.
 #   - attach cost as `run` sees it: `run --rm --network NAME busybox true` minus the same with
-#     `--network none` (namespace, veth, address, routes, resolv.conf), medians
+#     `--network none` (namespace, veth, address, routes, resolv.conf), interleaved, medians
 #   - DNS query latency p50/p99 from inside a container's network namespace (a UDP client run
 #     with nsenter in the container's namespace, against the network's name server)
 #   - throughput of a 64 MiB file from busybox httpd: through a published port (the
@@ -31,12 +31,20 @@ busybox_rootfs "$work/rootfs"
 "$BIN" image import "$work/rootfs" busybox >/dev/null
 "$BIN" network create "$net" >/dev/null
 
+# Interleaved, so that drift in the machine's load hits both sides alike; the attach cost is
+# the median of the paired differences.
 runs=31
-with_net=$(median_ms $runs "$BIN" run --rm --network "$net" busybox true)
-without=$(median_ms $runs "$BIN" run --rm --network none busybox true)
-attach=$(awk -v a="$with_net" -v b="$without" 'BEGIN { printf "%.2f", a - b }')
+paired=$(for ((i = 0; i < runs; i++)); do
+    a=$(date +%s%N); "$BIN" run --rm --network "$net" busybox true >/dev/null 2>&1; b=$(date +%s%N)
+    "$BIN" run --rm --network none busybox true >/dev/null 2>&1; c=$(date +%s%N)
+    echo "$(( (b - a) / 1000 )) $(( (c - b) / 1000 ))"
+done)
+median_of() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'; }
+with_net=$(awk '{print $1}' <<<"$paired" | median_of)
+without=$(awk '{print $2}' <<<"$paired" | median_of)
+attach=$(awk '{print $1 - $2}' <<<"$paired" | median_of)
 echo "run --rm --network NAME busybox true: median $with_net ms (--network none: $without ms)"
-echo "attach to a network as run sees it (difference of the medians): $attach ms (goal <= 3 ms; in-kernel floor ~1.6 ms)"
+echo "attach to a network as run sees it (median of paired differences): $attach ms (goal <= 3 ms; in-kernel floor ~1.6 ms)"
 
 "$BIN" run -d --name bench-dns --network "$net" busybox sleep 600 >/dev/null
 pid=$("$BIN" inspect bench-dns | awk -F': ' '/"Pid"/ { gsub(/[ ,]/, "", $2); print $2; exit }')
