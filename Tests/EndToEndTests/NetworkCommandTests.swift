@@ -320,6 +320,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "/sys/class/net/\(keptVeth)"))
 
         let sandbox = try NetworkSandbox()
+        // The same name in another state root would share the bridge: refused.
+        let sameName = try sandbox.run(["network", "create", "--subnet", "\(try sandbox.freeSubnet())", keep])
+        #expect(sameName.status == 1 && sameName.stderr.contains("another swiftstack state root"), "\(sameName.stderr)")
         let subnet = try sandbox.freeSubnet()
         let project = sandbox.stack.project
         try sandbox.stack.directory.write(

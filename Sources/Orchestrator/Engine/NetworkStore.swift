@@ -127,6 +127,15 @@ public struct NetworkStore: Sendable {
                         + (existing.project.isEmpty ? "" : " (made by stack \(existing.project))"),
                     hint: "pick another name, or remove it with `swiftstack network rm \(name)`")
             }
+            // Bridge names derive from network names only: a bridge we hold no lease for belongs to
+            // another state root on this machine, and sharing it would tie the two together.
+            let bridgeName = LinkNames.bridge(network: name)
+            if !replacing, try allocator.lease(of: name) == nil, try NetlinkSocket().link(named: bridgeName) != nil {
+                throw OrchestratorError(
+                    .engine,
+                    "bridge \(bridgeName) for network \(name) already exists on this host but not in \(stateRoot)",
+                    hint: "another swiftstack state root uses the name; pick another name")
+            }
             // The IPAM lease is written before the bridge exists, so a lease without a record is
             // what a killed `create` leaves: `sweepLeftovers` removes both.
             let bridge = try BridgeNetwork.create(
