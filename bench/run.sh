@@ -16,5 +16,6 @@ echo "swiftstack config on a 200-service file: median $(median_ms 21 "$BIN" conf
 bash bench/runtime.sh
 bash bench/images.sh
 bash bench/build.sh
+bash bench/network.sh
 bash bench/compose.sh
 bash bench/crawler.sh

@@ -11,7 +11,7 @@ struct Swiftstack: AsyncParsableCommand {
             ImageCommand.self, ImageTagCommand.self, RunCommand.self, PsCommand.self, LogsCommand.self,
             ExecCommand.self, StopCommand.self, KillCommand.self, RmCommand.self, InspectCommand.self,
             MonitorCommand.self, SuperviseCommand.self, ReconcileCommand.self, StartCommand.self,
-            RestartCommand.self, TopCommand.self, EventsCommand.self,
+            RestartCommand.self, TopCommand.self, EventsCommand.self, NetworkCommand.self,
         ]
     )
 }

@@ -31,6 +31,18 @@ import Testing
         }
     }
 
+    @Test func leasedNetworksListsWhatHoldsASubnet() throws {
+        try withDirectory { directory in
+            let allocator = AddressAllocator(directory: directory)
+            #expect(try allocator.leasedNetworks().isEmpty)
+            _ = try allocator.reserveNetwork("b", hostRoutes: [])
+            _ = try allocator.reserveNetwork("a", hostRoutes: [])
+            #expect(try allocator.leasedNetworks() == ["a", "b"])
+            try allocator.releaseNetwork("b")
+            #expect(try allocator.leasedNetworks() == ["a"])
+        }
+    }
+
     @Test func requestedSubnetsThatOverlapAreRefused() throws {
         try withDirectory { directory in
             let allocator = AddressAllocator(directory: directory)

@@ -107,6 +107,11 @@ public struct AddressAllocator: Sendable {
         try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network]?.lease }
     }
 
+    /// The names of every network holding a subnet.
+    public func leasedNetworks() throws(NetworkError) -> [String] {
+        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks.keys.sorted() }
+    }
+
     /// Forgets `network` and every address allocated in it.
     public func releaseNetwork(_ network: String) throws(NetworkError) {
         try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network] = nil }

@@ -21,5 +21,8 @@ extension RuntimeEngine {
                 try? allocator.release(container: container, network: network.name)
             }
         }
+        // Then what any killed command left in this state root (bridges of networks never
+        // recorded, veths and addresses of containers that are gone).
+        try networkStore.sweepLeftovers()
     }
 }

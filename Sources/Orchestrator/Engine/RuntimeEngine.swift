@@ -30,6 +30,8 @@ public struct RuntimeEngine: ContainerEngine {
         ResourceRecords(directory: stateRoot + "/networks") { "\(stateRoot)/networks/\($0).json" }
     }
     var allocator: AddressAllocator { AddressAllocator(directory: stateRoot + "/ipam") }
+    /// The bridge networks of this state root (records, addresses, bridges).
+    public var networkStore: NetworkStore { NetworkStore(stateRoot: stateRoot, runDirectory: runDirectory) }
     func volumeDataPath(_ name: String) -> String { "\(stateRoot)/volumes/\(name)/_data" }
     /// Pinned namespaces live per project, so sweeping one project's leftovers (under its lock)
     /// never touches a namespace another project's `up` has pinned but not yet used.
@@ -78,85 +80,79 @@ public struct RuntimeEngine: ContainerEngine {
         var pinned: String?
         var nameServer: String?
         var attached: [(network: String, link: HostLink)] = []
-        do {
-            switch request.service.networkMode {
-            case .host?:
-                spec.network = .host
-            case .none?:
-                spec.network = .isolated
-            case .service?, .container?:
-                guard let target = request.namespaceOf else {
-                    throw OrchestratorError(
-                        .notFound, "service \(request.service.name) joins a network namespace with no container")
+        // Shared network lock until the container exists: a sweep meanwhile would take the
+        // pinned namespace and the addresses for leftovers.
+        try networkStore.withAttachLock {
+            do {
+                switch request.service.networkMode {
+                case .host?:
+                    spec.network = .host
+                case .none?:
+                    spec.network = .isolated
+                case .service?, .container?:
+                    guard let target = request.namespaceOf else {
+                        throw OrchestratorError(
+                            .notFound, "service \(request.service.name) joins a network namespace with no container")
+                    }
+                    spec.network = .container(try runtime.container(target).id)
+                case .bridge?, nil:
+                    let path = namespacePath(spec.id, project: request.project.name)
+                    let namespace = try NamespacePin.create(at: path)
+                    pinned = path
+                    try namespace.bringLoopbackUp()
+                    spec.network = .namespace(path)
+                    var hosts: [String] = []
+                    for (number, key) in request.service.networks.keys.sorted().enumerated() {
+                        guard let network = request.project.networks[key] else { continue }
+                        let attachment = request.service.networks[key] ?? ServiceNetwork()
+                        let link = try attach(
+                            request.desired.name, namespace: namespace, network: network.name,
+                            requested: attachment.ipv4Address, interface: "eth\(number)", external: network.external)
+                        attached.append((network.name, link))
+                        // The project's DNS server listens on the first network's gateway.
+                        if nameServer == nil { nameServer = networkRecords.load(network.name)?.gateway }
+                        let names = [request.desired.name, request.service.name] + attachment.aliases
+                        hosts.append("\(link.address) \(names.joined(separator: " "))")
+                        hosts += peerHosts(
+                            project: request.project, network: network.name, except: request.desired.name)
+                    }
+                    spec.extraHosts = hosts + spec.extraHosts
+                    AttachCrashInjection.afterAttach()
+                    if let nameServer { spec.dnsServers = [nameServer] }
                 }
-                spec.network = .container(try runtime.container(target).id)
-            case .bridge?, nil:
-                let path = namespacePath(spec.id, project: request.project.name)
-                let namespace = try NamespacePin.create(at: path)
-                pinned = path
-                try namespace.bringLoopbackUp()
-                spec.network = .namespace(path)
-                var hosts: [String] = []
-                for (number, key) in request.service.networks.keys.sorted().enumerated() {
-                    guard let network = request.project.networks[key] else { continue }
-                    let attachment = request.service.networks[key] ?? ServiceNetwork()
-                    let link = try attach(
-                        request.desired.name, namespace: namespace, network: network.name,
-                        requested: attachment.ipv4Address, interface: "eth\(number)")
-                    attached.append((network.name, link))
-                    // The project's DNS server listens on the first network's gateway.
-                    if nameServer == nil { nameServer = networkRecords.load(network.name)?.gateway }
-                    let names = [request.desired.name, request.service.name] + attachment.aliases
-                    hosts.append("\(link.address) \(names.joined(separator: " "))")
-                    hosts += peerHosts(project: request.project, network: network.name, except: request.desired.name)
+                let container = try runtime.create(spec)
+                if let nameServer {
+                    // Short names are tried in the project's domain first (`web` → `web.PROJECT`).
+                    try AtomicFile.write(
+                        Data("search \(request.project.name)\nnameserver \(nameServer)\n".utf8),
+                        to: container.directory + "/resolv.conf", mode: 0o644)
                 }
-                spec.extraHosts = hosts + spec.extraHosts
-                if let nameServer { spec.dnsServers = [nameServer] }
+            } catch {
+                for (network, link) in attached {
+                    try? link.detach()
+                    try? allocator.release(container: request.desired.name, network: network)
+                }
+                if let pinned { NamespacePin.remove(at: pinned) }
+                throw error
             }
-            let container = try runtime.create(spec)
-            if let nameServer {
-                // Short names are tried in the project's domain first (`web` → `web.PROJECT`).
-                try AtomicFile.write(
-                    Data("search \(request.project.name)\nnameserver \(nameServer)\n".utf8),
-                    to: container.directory + "/resolv.conf", mode: 0o644)
-            }
-        } catch {
-            for (network, link) in attached {
-                try? link.detach()
-                try? allocator.release(container: request.desired.name, network: network)
-            }
-            if let pinned { NamespacePin.remove(at: pinned) }
-            throw error
         }
     }
 
     /// Gives the container an address on `network` and a veth into its namespace.
     private func attach(
-        _ container: String, namespace: NetworkNamespace, network: String, requested: String?, interface: String
+        _ container: String, namespace: NetworkNamespace, network: String, requested: String?, interface: String,
+        external: Bool
     ) throws -> HostLink {
-        guard let record = networkRecords.load(network), let subnetText = record.subnet,
-            let subnet = IPv4Subnet(subnetText), let gatewayText = record.gateway,
-            let gateway = IPv4Address(gatewayText)
-        else {
+        guard networkStore.network(network) != nil else {
             throw OrchestratorError(
-                .notFound, "network \(network) does not exist", hint: "run `swiftstack up` to create it")
+                .notFound, "network \(network) does not exist",
+                hint: external
+                    ? "it is external: create it first with `swiftstack network create \(network)`"
+                    : "run `swiftstack up` to create it")
         }
-        let bridge = BridgeNetwork(name: network, subnet: subnet, gateway: gateway, internal: record.internal ?? false)
-        let address = try allocator.allocate(
-            container: container, network: network, requested: requested.flatMap { IPv4Address($0) })
-        // A recreated container reuses its predecessor's host link name, and the kernel frees the
-        // old namespace's veth asynchronously (slowly on a loaded machine): wait for it a little.
-        let deadline = Date().addingTimeInterval(2)
-        while true {
-            do {
-                return try bridge.attach(
-                    container: container, containerNetns: namespace, address: address, interfaceName: interface)
-            } catch {
-                let leftOver = error.code == .alreadyExists
-                if !leftOver || Date() >= deadline { throw error }
-            }
-            usleep(10_000)
-        }
+        return try networkStore.attach(
+            container, namespace: namespace, network: network, requested: requested.flatMap { IPv4Address($0) },
+            interface: interface)
     }
 
     /// `/etc/hosts` lines for the project's other containers already on `network`: names work
@@ -248,23 +244,13 @@ public struct RuntimeEngine: ContainerEngine {
 
     public func createNetwork(_ name: String, project: String, fields: [ConfigField], configHash: String) throws {
         let value = { (path: String) in fields.first { $0.path == path }?.value }
-        let isInternal = value("internal") == "true"
-        let bridge = try BridgeNetwork.create(
-            name: name, allocator: allocator, subnet: value("ipam.0.subnet").flatMap { IPv4Subnet($0) },
-            gateway: value("ipam.0.gateway").flatMap { IPv4Address($0) }, internal: isInternal)
-        try networkRecords.save(
-            ResourceRecord(
-                name: name, project: project, configHash: configHash, fields: fields,
-                subnet: "\(bridge.subnet)", gateway: "\(bridge.gateway)", internal: isInternal))
+        try networkStore.create(
+            name, project: project, subnet: value("ipam.0.subnet").flatMap { IPv4Subnet($0) },
+            gateway: value("ipam.0.gateway").flatMap { IPv4Address($0) }, internal: value("internal") == "true",
+            fields: fields, configHash: configHash)
     }
 
     public func removeNetwork(_ name: String) throws {
-        if let record = networkRecords.load(name), let subnet = record.subnet.flatMap({ IPv4Subnet($0) }),
-            let gateway = record.gateway.flatMap({ IPv4Address($0) })
-        {
-            try? BridgeNetwork(name: name, subnet: subnet, gateway: gateway).delete()
-        }
-        try? allocator.releaseNetwork(name)
-        networkRecords.remove(name)
+        try? networkStore.remove(name)
     }
 }

@@ -13,6 +13,8 @@ struct ResourceRecord: Codable, Equatable {
     var subnet: String?
     var gateway: String?
     var `internal`: Bool?
+    /// Networks: when it was made (nil in records older than this field).
+    var created: Date?
 
     var observed: ObservedResource { ObservedResource(name: name, configHash: configHash, fields: fields) }
 }

@@ -11,10 +11,17 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let runtime = global.containerRuntime
-        var details: [ContainerDescription.Detail] = []
+        let networks = global.networkStore
+        var details: [InspectedContainer] = []
         var failed = false
         for name in names {
-            do { details.append(ContainerDescription.Detail(try runtime.container(name))) } catch {
+            do {
+                let container = try runtime.container(name)
+                details.append(
+                    InspectedContainer(
+                        detail: ContainerDescription.Detail(container),
+                        networkSettings: ContainerNetworkSettings(container, store: networks)))
+            } catch {
                 ContainerCommandErrors.report("\(error)")
                 failed = true
             }

@@ -30,7 +30,10 @@ struct RunCommand: ParsableCommand {
         String?
     @Option(name: [.short, .customLong("user")], help: "USER[:GROUP] by name or id.") var user: String?
     @Option(name: .long, help: "Container host name.") var hostname: String?
-    @Option(name: .long, help: "none, host, or container:NAME.") var network: String?
+    @Option(name: .long, help: "none, host, container:NAME, or a network's name (`network create`).")
+    var network: String?
+    @Option(name: .customLong("network-alias"), help: "A further name on the --network (repeatable).")
+    var networkAlias: [String] = []
     @Option(name: [.short, .customLong("memory")], help: "Memory limit (e.g. 64m).") var memory: String?
     @Option(name: .long, help: "CPUs (e.g. 0.5).") var cpus: Double?
     @Option(name: .customLong("pids-limit"), help: "Maximum number of processes.") var pidsLimit: Int?
@@ -64,13 +67,24 @@ struct RunCommand: ParsableCommand {
             return
         }
         let runtime = global.containerRuntime
-        let spec = try ContainerCommandErrors.reporting(exitCode: 125) { try makeSpec(runtime) }
-        try ContainerCommandErrors.reporting(exitCode: 125) { _ = try runtime.create(spec) }
+        var spec = try ContainerCommandErrors.reporting(exitCode: 125) { try makeSpec(runtime) }
+        // On a named network the namespace is wired (veth, address) before the container
+        // exists, and lives as long as this object until the container has joined it.
+        let attachment = try ContainerCommandErrors.reporting(exitCode: 125) { try createAttached(&spec, runtime) }
+        defer { withExtendedLifetime(attachment) {} }
         if detach {
-            try ContainerCommandErrors.reporting(exitCode: 125) { try startMonitor(spec) }
+            try ContainerCommandErrors.reporting(exitCode: 125) {
+                do { try startMonitor(spec) } catch {
+                    attachment?.release()
+                    throw error
+                }
+            }
+            attachment?.startNameServer(global)
             print(spec.id)
             return
         }
+        attachment?.startNameServer(global)
+        defer { if rm { attachment?.release() } }
         let state = try ContainerCommandErrors.reporting(exitCode: 125) {
             try runtime.runOwned(spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive) {
                 pid in
@@ -122,7 +136,13 @@ struct RunCommand: ParsableCommand {
             let other = try runtime.container(String(value.dropFirst("container:".count)))
             networkMode = .container(other.id)
         case let value?:
-            throw RuntimeError(.invalidArgument, "unknown --network '\(value)': use none, host or container:NAME")
+            guard global.networkStore.network(value) != nil else {
+                throw RuntimeError(
+                    .invalidArgument,
+                    "unknown --network '\(value)': use none, host, container:NAME or a network from `swiftstack network ls`"
+                )
+            }
+            networkMode = .isolated  // replaced by the attached namespace in `createAttached`
         }
         let stopSignal = try config.stopSignal.map(SignalName.parse) ?? SIGTERM
 
