@@ -43,6 +43,9 @@ pid_t cshim_spawn_detached(const char *path, char *const argv[], char *const env
     posix_spawn_file_actions_adddup2(&actions, out, 1);
     posix_spawn_file_actions_adddup2(&actions, err, 2);
     if (keep >= 0) posix_spawn_file_actions_adddup2(&actions, keep, 3);
+    // A detached process lives long: it must not hold whatever its parent inherited without
+    // close-on-exec (a listening socket, another child's pipe), so everything else is closed.
+    posix_spawn_file_actions_addclosefrom_np(&actions, keep >= 0 ? 4 : 3);
     sigset_t none, all;
     sigemptyset(&none);
     sigfillset(&all);

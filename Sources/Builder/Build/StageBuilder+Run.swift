@@ -92,12 +92,9 @@ extension StageBuilder {
     /// Starts the container with stdout and stderr on one pipe, relays its lines, waits.
     /// Returns the exit code (128+signal when killed) and the last lines of output.
     func execute(_ container: Container, output: (String) -> Void) throws -> (Int32, [String]) {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw FileOperations.failure("pipe", "for RUN output") }
-        // The runtime's child marks every inherited fd above 2 close-on-exec too; this keeps
-        // the ends out of anything else this process may spawn meanwhile.
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        // Close-on-exec from birth, so nothing another thread spawns meanwhile inherits the ends.
+        let outputPipe = try makePipe()
+        let fds = [outputPipe.read, outputPipe.write]
         let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         let pid: Int32
         do {

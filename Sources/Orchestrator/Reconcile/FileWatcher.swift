@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Runtime
 
 /// Watches files for saved changes with inotify. It watches their directories, because editors
 /// save by writing a new file and renaming it over the old one, which a watch on the file
@@ -13,10 +14,7 @@ public final class FileWatcher: @unchecked Sendable {
     public init(paths: [String]) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard fd >= 0 else { throw OrchestratorError.system("inotify_init1", "") }
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw OrchestratorError.system("pipe", "") }
-        for end in fds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        wake = (fds[0], fds[1])
+        wake = try makePipe()
         var byDirectory: [String: Set<String>] = [:]
         for path in paths {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path

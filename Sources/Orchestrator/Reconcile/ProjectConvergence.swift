@@ -17,12 +17,18 @@ public struct ProjectConvergence: Sendable {
         self.executable = executable
     }
 
-    /// Applies `project`; returns the plan it applied. `waiting` is told when another command
-    /// holds the project's lock.
+    /// Applies `project`; returns the plan it applied.
+    ///
+    /// - Parameters:
+    ///   - services, scale: as `up SERVICE… --scale SERVICE=N`.
+    ///   - waiting: told when another command holds the project's lock.
+    ///   - underLock: runs after the plan is applied, still holding the lock (so the supervisor's
+    ///     restart policies stay off while `up --wait` judges what exited).
     @discardableResult
     public func converge(
-        _ project: Project, options: PlanOptions = PlanOptions(),
-        events: @escaping @Sendable (Executor.Event) -> Void = { _ in }, waiting: (Int32?) -> Void = { _ in }
+        _ project: Project, services: [String] = [], scale: [String: Int] = [:], options: PlanOptions = PlanOptions(),
+        events: @escaping @Sendable (Executor.Event) -> Void = { _ in }, waiting: (Int32?) -> Void = { _ in },
+        underLock: (Orchestrator) throws -> Void = { _ in }
     ) throws -> Plan {
         let lock = try ProjectLock(runDirectory: runDirectory, project: project.name, waiting: waiting)
         defer { withExtendedLifetime(lock) {} }
@@ -31,8 +37,12 @@ public struct ProjectConvergence: Sendable {
         try supervised.checkPorts(held: supervisor.send(.status)?.ports ?? [])
         try supervisor.ensureRunning(supervised, executable: executable, wait: false)
         let engine = RuntimeEngine(stateRoot: stateRoot, runDirectory: runDirectory, monitorExecutable: executable)
-        let plan = try Orchestrator(engine: engine, project: project).up(options: options, events: events)
+        // Ports were checked first, so a taken port fails before anything is created; the
+        // supervisor's start-up overlaps applying the plan, and it re-reads the project after.
+        let orchestrator = Orchestrator(engine: engine, project: project)
+        let plan = try orchestrator.up(services: services, scale: scale, options: options, events: events)
         if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
+        try underLock(orchestrator)
         return plan
     }
 

@@ -10,10 +10,10 @@ extension ContainerRuntime {
     /// - Throws: the start failure the monitor reports, with its code (so 126/127 survive).
     public func startDetached(_ nameOrID: String, monitor: String = DetachedProcess.selfExecutable) throws {
         let container = try container(nameOrID)
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw RuntimeError(.system, "pipe: \(String(cString: strerror(errno)))") }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        // Close-on-exec from birth: monitors started by other threads must not inherit the
+        // write end, or this read would wait for their exit instead of our monitor's report.
+        let reportPipe = try makePipe()
+        let fds = [reportPipe.read, reportPipe.write]
         do {
             _ = try DetachedProcess.spawn(
                 executable: monitor, arguments: ["swiftstack", "_monitor", "--root", root, container.id],

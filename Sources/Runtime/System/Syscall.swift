@@ -64,8 +64,10 @@ func writeKernelFile(_ path: String, _ text: String) throws {
     if !ok { throw systemError("write '\(text)' to", path) }
 }
 
-/// A close-on-exec pipe: (read, write).
-func makePipe() throws -> (read: Int32, write: Int32) {
+/// A close-on-exec pipe: (read, write). Created close-on-exec atomically (pipe2): with
+/// `pipe` + `fcntl`, a process spawned by another thread in between inherits the ends, and a
+/// reader waiting for EOF then waits as long as that process lives.
+public func makePipe() throws -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
     if cshim_pipe_cloexec(&fds) != 0 { throw systemError("pipe2") }
     return (fds[0], fds[1])

@@ -84,47 +84,30 @@ struct UpCommand: ParsableCommand {
             }
             replicas[String(parts[0])] = count
         }
-        var held: ProjectLock? = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
-            Console.error(LockHolder.waitingLine(project: project.name, holder: holder))
-        }
-        defer { withExtendedLifetime(held) {} }
-        let supervisor = SupervisorClient(
-            stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
-        let supervised = SupervisedProject(project: project)
-        // Ports first, so that a taken port fails `up` before anything is created.
-        do {
-            try supervised.checkPorts(held: supervisor.send(.status)?.ports ?? [])
-            // Its start-up overlaps applying the plan; names and ports follow within a tick.
-            try supervisor.ensureRunning(supervised, wait: false)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitCode(1)
-        }
-        let orchestrator = Orchestrator(
-            engine: RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory), project: project)
+        let convergence = ProjectConvergence(stateRoot: global.stateRoot, runDirectory: global.runDirectory)
         let options = PlanOptions(
             forceRecreate: forceRecreate, noRecreate: noRecreate, build: build, noBuild: noBuild,
             removeOrphans: removeOrphans)
+        let paths = SupervisorPaths(
+            stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
+        let runtime = global.containerRuntime
         do {
-            let plan = try orchestrator.up(
-                services: services, scale: replicas, options: options, events: LiveProgress.handler())
+            let plan = try convergence.converge(
+                project, services: services, scale: replicas, options: options, events: LiveProgress.handler(),
+                waiting: { holder in Console.error(LockHolder.waitingLine(project: project.name, holder: holder)) },
+                underLock: { orchestrator in
+                    guard wait else { return }
+                    // The supervisor probes anyway; its record counts when it is about the current process.
+                    try orchestrator.waitUntilReady(services: services, scale: replicas, timeoutSeconds: waitTimeout) {
+                        name in
+                        guard let record = HealthFile.load(paths.health)[name],
+                            let container = try? runtime.container(name),
+                            record.containerID == container.id, record.processStart == container.liveProcess?.startTime
+                        else { return nil }
+                        return record.status
+                    }
+                })
             for warning in plan.warnings { Console.error("warning: \(warning)") }
-            // The supervisor re-reads the project now rather than at its next tick.
-            if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
-            if wait {
-                let paths = SupervisorPaths(
-                    stateRoot: global.stateRoot, runDirectory: global.runDirectory, project: project.name)
-                let runtime = global.containerRuntime
-                // The supervisor probes anyway; its record counts when it is about the current process.
-                try orchestrator.waitUntilReady(services: services, scale: replicas, timeoutSeconds: waitTimeout) {
-                    name in
-                    guard let record = HealthFile.load(paths.health)[name],
-                        let container = try? runtime.container(name),
-                        record.containerID == container.id, record.processStart == container.liveProcess?.startTime
-                    else { return nil }
-                    return record.status
-                }
-            }
         } catch let error as OrchestratorError where error.container != nil {
             Console.error("error: \(error)")
             printLastLines(of: error.container!)
@@ -137,8 +120,7 @@ struct UpCommand: ParsableCommand {
             throw ExitCode(1)
         }
         guard attached else { return }
-        // The supervisor applies restart policies only while nobody holds the lock.
-        held = nil
+        // The lock is released: the supervisor applies restart policies while we follow the logs.
         let code = AttachedUp(
             runtime: global.containerRuntime, stateRoot: global.stateRoot, runDirectory: global.runDirectory,
             project: project.name, abortOnExit: abortOnContainerExit, abortOnFailure: abortOnContainerFailure,
