@@ -18,9 +18,8 @@ import Testing
             // The runtime's name links: every container of this state root, whatever its project.
             let names = (try? FileManager.default.contentsOfDirectory(atPath: stack.stateRoot + "/names")) ?? []
             if !names.isEmpty { _ = try? stack.run(["rm", "-f"] + names) }
-            for network in (try? stack.run(["network", "ls", "--format", "json"]).stdout ?? "")?.split(
-                separator: "\n") ?? []
-            {
+            let listed = (try? stack.run(["network", "ls", "--format", "json"]))?.stdout ?? ""
+            for network in listed.split(separator: "\n") {
                 let object = try? JSONSerialization.jsonObject(with: Data(network.utf8)) as? [String: Any]
                 if let name = object?["Name"] as? String { _ = try? stack.run(["network", "rm", name]) }
             }

@@ -12,7 +12,7 @@ import Testing
             directory = try TemporaryDirectory("swiftstack-run")
             environment = ["SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path]
             let rootfs = directory.url.appendingPathComponent("rootfs")
-            try StackSandbox.makeBusybox(in: rootfs)
+            try BusyboxImage.makeRootfs(at: rootfs)
             let imported = try CLI.run(["image", "import", rootfs.path, "busybox"], environment: environment)
             #expect(imported.status == 0, "\(imported.stderr)")
         }

@@ -17,24 +17,7 @@ final class SupervisorSandbox {
             "SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path,
             "SWIFTSTACK_RUN": directory.url.appendingPathComponent("run").path,
         ]
-        let root = directory.url.appendingPathComponent("bb")
-        let bin = root.appendingPathComponent("bin")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: bin.appendingPathComponent("busybox").path)
-        for applet in ["sh", "httpd", "wget", "echo", "sleep", "cat", "true", "nslookup", "touch", "test", "kill"] {
-            try FileManager.default.createSymbolicLink(
-                atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
-        }
-        try directory.write("bb/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n")
-        try directory.write("bb/etc/group", "root:x:0:\n")
-        let tarball = directory.url.appendingPathComponent("bb.tar").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        process.arguments = ["-C", root.path, "-cf", tarball, "."]
-        try process.run()
-        process.waitUntilExit()
-        let imported = try CLI.run(["image", "import", tarball, "busybox"], environment: environment)
-        #expect(imported.status == 0, "\(imported.stderr)")
+        try BusyboxImage.importImage(scratch: directory.url, environment: environment)
     }
 
     deinit {

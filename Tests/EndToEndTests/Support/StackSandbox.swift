@@ -17,11 +17,7 @@ final class StackSandbox {
             "SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path,
             "SWIFTSTACK_RUN": directory.url.appendingPathComponent("run").path,
         ]
-        try Self.makeBusybox(in: directory.url.appendingPathComponent("bb"))
-        let tarball = directory.url.appendingPathComponent("bb.tar").path
-        try Self.tar(directory.url.appendingPathComponent("bb").path, into: tarball)
-        let imported = try CLI.run(["image", "import", tarball, "busybox"], environment: environment)
-        #expect(imported.status == 0, "\(imported.stderr)")
+        try BusyboxImage.importImage(scratch: directory.url, environment: environment)
     }
 
     deinit {
@@ -99,28 +95,6 @@ final class StackSandbox {
         environment["SWIFTSTACK_ROOT"]! + "/volumes/\(project)_data/_data/runs"
     }
 
-    static func makeBusybox(in root: URL) throws {
-        let bin = root.appendingPathComponent("bin")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: bin.appendingPathComponent("busybox").path)
-        for applet in ["sh", "httpd", "wget", "echo", "sleep", "cat", "true"] {
-            try FileManager.default.createSymbolicLink(
-                atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
-        }
-        let etc = root.appendingPathComponent("etc")
-        try FileManager.default.createDirectory(at: etc, withIntermediateDirectories: true)
-        try "root:x:0:0:root:/root:/bin/sh\n".write(
-            to: etc.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
-        try "root:x:0:\n".write(to: etc.appendingPathComponent("group"), atomically: true, encoding: .utf8)
-    }
-
-    static func tar(_ directory: String, into tarball: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        process.arguments = ["-C", directory, "-cf", tarball, "."]
-        try process.run()
-        process.waitUntilExit()
-    }
 }
 
 /// Polls `body` until it returns true or `seconds` pass.
