@@ -65,6 +65,12 @@ import Testing
         let quiet = try sandbox.run(["build", "-q", "."])
         #expect(quiet.stdout == built.stdout)
         #expect(quiet.stderr.isEmpty)
+
+        // `image ls` hides the untagged intermediate step images, as Docker does; `-a` shows them.
+        let listed = try sandbox.run(["image", "ls"]).stdout
+        #expect(!listed.contains("<none>"), "\(listed)")
+        #expect(listed.contains("x "), "\(listed)")
+        #expect(try sandbox.run(["image", "ls", "-a"]).stdout.contains("<none>"))
     }
 
     @Test func badInputExitsTwoAndFailedBuildsExitOne() throws {

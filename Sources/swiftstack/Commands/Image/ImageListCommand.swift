@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builder
 import Foundation
 import Images
 
@@ -22,12 +23,16 @@ struct ImageListCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Only show image ids.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Show all images, including the build's untagged intermediate step images.")
+    var all = false
+
     func run() throws {
         let store = try global.openImageStore()
         let images = try ImageCommandErrors.reporting { () throws(ImageError) in try store.summaries() }
         let now = Int(Date().timeIntervalSince1970)
+        let steps = all ? [] : BuildCacheContents.stepImageIDs(stateRoot: global.stateRoot)
         var rows = [Row]()
-        for image in images {
+        for image in images where !(image.references.isEmpty && steps.contains(image.id)) {
             let references = image.references.isEmpty ? [nil] : image.references.map { Optional($0) }
             for reference in references {
                 rows.append(Row(image: image, reference: reference, now: now))
