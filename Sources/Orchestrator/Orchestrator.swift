@@ -28,7 +28,7 @@ public struct Orchestrator: Sendable {
 
     /// Removes the project's containers and networks (and volumes with `removeVolumes`).
     public func down(
-        removeVolumes: Bool = false, removeOrphans: Bool = false,
+        removeVolumes: Bool = false, removeOrphans: Bool = false, stopTimeout: Int? = nil,
         events: @escaping @Sendable (Executor.Event) -> Void = { _ in }
     ) throws -> Plan {
         let desired = try? DesiredState(project: project)
@@ -37,13 +37,14 @@ public struct Orchestrator: Sendable {
         let plan = Planner.down(
             project: project.name, observed, desired: desired, removeVolumes: removeVolumes,
             removeOrphans: removeOrphans)
-        try Executor(
+        var executor = Executor(
             engine: engine, project: project,
             desired: desired
                 ?? DesiredState(
                     project: project.name, containers: [], networks: [], volumes: [], serviceOrder: [])
         )
-        .apply(plan, events: events)
+        executor.stopTimeout = stopTimeout
+        try executor.apply(plan, events: events)
         return plan
     }
 

@@ -58,4 +58,26 @@ import Testing
             !FileManager.default.fileExists(
                 atPath: sandbox.environment["SWIFTSTACK_RUN"]! + "/netns/\(sandbox.project)"))
     }
+
+    /// `down --rmi all` removes the services' images, but never one another container still uses;
+    /// `down -t` bounds the stop.
+    @Test func downRemovesImagesItMayAndTakesATimeout() throws {
+        let sandbox = try StackSandbox()
+        try sandbox.writeStack()
+        #expect(try sandbox.run(["up", "-d"]).status == 0)
+        let keeper = "keep\(UInt32.random(in: 0...UInt32.max))"
+        #expect(
+            try sandbox.run(["run", "-d", "--name", keeper, "--network", "none", "busybox", "sleep", "60"]).status == 0)
+        let kept = try sandbox.run(["down", "--rmi", "all", "-t", "0"])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(kept.stderr.contains("image busybox kept"), "\(kept.stderr)")
+        #expect(try sandbox.run(["image", "inspect", "busybox"]).status == 0)
+
+        #expect(try sandbox.run(["rm", "-f", keeper]).status == 0)
+        #expect(try sandbox.run(["up", "-d"]).status == 0)
+        let removed = try sandbox.run(["down", "-v", "--rmi", "all", "--timeout", "1"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try sandbox.run(["image", "inspect", "busybox"]).status != 0)
+        try sandbox.expectNothingLeft()
+    }
 }

@@ -19,6 +19,9 @@ public struct Executor: Sendable {
     public let desired: DesiredState
     /// Longest wait for one `depends_on` condition.
     public var conditionTimeout: Double = 300
+    /// Seconds between the stop signal and SIGKILL for every container (`down -t`); nil: each
+    /// service's `stop_grace_period`, else 10.
+    public var stopTimeout: Int?
 
     public init(engine: any ContainerEngine, project: Project, desired: DesiredState) {
         self.engine = engine
@@ -56,6 +59,7 @@ public struct Executor: Sendable {
 
     private func perform(_ action: Action, events: @Sendable (Event) -> Void) throws {
         let stopTimeout = { (service: String?) -> Int in
+            if let override = self.stopTimeout { return override }
             guard let service, let grace = project.services[service]?.stopGracePeriod else { return 10 }
             return Int(grace.seconds.rounded(.up))
         }
