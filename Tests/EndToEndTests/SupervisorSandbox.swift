@@ -1,38 +1,13 @@
 import Foundation
 import Testing
 
-/// A project of its own for one supervisor test: state root, run directory, subnet, busybox
-/// image; `down -v` in deinit whatever happened, so no container, mount or process leaks.
-final class SupervisorSandbox {
-    let directory: TemporaryDirectory
-    let project: String
-    let subnetOctet: Int
-    let environment: [String: String]
-
+/// A supervisor test's project: a `StackSandbox` whose services each test writes itself.
+final class SupervisorSandbox: StackSandbox {
     init() throws {
-        directory = try TemporaryDirectory("swiftstack-sup")
-        project = "sup\(UInt32.random(in: 0...UInt32.max) % 1_000_000)"
-        subnetOctet = TestSubnets.reserve(16..<128)
-        environment = [
-            "SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path,
-            "SWIFTSTACK_RUN": directory.url.appendingPathComponent("run").path,
-        ]
-        try BusyboxImage.importImage(scratch: directory.url, environment: environment)
+        try super.init(directoryPrefix: "swiftstack-sup", projectPrefix: "sup", subnets: 16..<128)
     }
 
-    deinit {
-        _ = try? CLI.run(["down", "-v", "-p", project], in: directory.url, environment: environment)
-        TestSubnets.release(subnetOctet)
-    }
-
-    var runDirectory: String { environment["SWIFTSTACK_RUN"]! }
-    var stateRoot: String { environment["SWIFTSTACK_ROOT"]! }
     var supervisorDirectory: String { "\(runDirectory)/projects/\(project)" }
-
-    @discardableResult
-    func run(_ arguments: [String]) throws -> CLI.Result {
-        try CLI.run(arguments, in: directory.url, environment: environment)
-    }
 
     /// Writes compose.yaml: `services` (YAML, service names indented by two) on the test's own subnet.
     /// A second subnet of the test's own, for a second network.

@@ -41,26 +41,27 @@ public final class Reconciler: @unchecked Sendable {
     /// Runs until `stop`; returns the last valid project (for `--down-on-exit`).
     public func run() throws -> Project? {
         var project: Project?
+        var paths: [String] = []
+        var watcher: FileWatcher?
+        // Watch before converging: an edit saved while a convergence runs must not be missed.
+        func watch(_ loaded: Project) throws {
+            let wanted = watchedFiles(loaded)
+            guard wanted != paths || watcher == nil else { return }
+            paths = wanted
+            watcher = try FileWatcher(paths: wanted)
+            self.watcher = watcher
+        }
         switch load() {
         case .success(let loaded):
             project = loaded
+            try watch(loaded)
             converge(loaded, because: "start")
         case .failure(let failure):
             report(failure)
             throw OrchestratorError(.invalidPlan, "the stack file is invalid; fix it and start again")
         }
         var lastResync = Date()
-        var paths = watchedFiles(project)
-        var watcher = try FileWatcher(paths: paths)
-        self.watcher = watcher
-        while !stopRequested.isSet {
-            // A reloaded project may name other files (a new env_file): watch those from now on.
-            if watchedFiles(project) != paths {
-                paths = watchedFiles(project)
-                watcher = try FileWatcher(paths: paths)
-                self.watcher = watcher
-            }
-            if stopRequested.isSet { break }
+        while !stopRequested.isSet, let watcher {
             let outcome = watcher.wait(timeout: driftInterval)
             switch outcome {
             case .interrupted:
@@ -69,6 +70,7 @@ public final class Reconciler: @unchecked Sendable {
                 switch load() {
                 case .success(let loaded):
                     project = loaded
+                    try watch(loaded)
                     converge(loaded, because: "stack file changed")
                 case .failure(let failure):
                     report(failure)

@@ -2,17 +2,20 @@ import Foundation
 import Network
 import Testing
 
-/// A state root, run directory and busybox image of this test's own, removed at the end.
-final class StackSandbox {
+/// A project of the test's own: state root, run directory, a reserved subnet and a busybox
+/// image; `down -v` in deinit whatever happened, so no container, mount or process leaks.
+class StackSandbox {
     let directory: TemporaryDirectory
     let project: String
     let subnetOctet: Int
     var environment: [String: String]
 
-    init() throws {
-        directory = try TemporaryDirectory("swiftstack-stack")
-        project = "e2e\(UInt32.random(in: 0...UInt32.max) % 100_000)"
-        subnetOctet = TestSubnets.reserve(16..<116)
+    init(directoryPrefix: String = "swiftstack-stack", projectPrefix: String = "e2e", subnets: Range<Int> = 16..<116)
+        throws
+    {
+        directory = try TemporaryDirectory(directoryPrefix)
+        project = "\(projectPrefix)\(UInt32.random(in: 0...UInt32.max) % 1_000_000)"
+        subnetOctet = TestSubnets.reserve(subnets)
         environment = [
             "SWIFTSTACK_ROOT": directory.url.appendingPathComponent("state").path,
             "SWIFTSTACK_RUN": directory.url.appendingPathComponent("run").path,
@@ -26,6 +29,7 @@ final class StackSandbox {
         TestSubnets.release(subnetOctet)
     }
 
+    @discardableResult
     func run(_ arguments: [String]) throws -> CLI.Result {
         try CLI.run(arguments, in: directory.url, environment: environment)
     }
