@@ -35,3 +35,36 @@ busybox_rootfs() {
     echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
     echo 'root:x:0:' > "$root/etc/group"
 }
+
+# podman_conf DIR: points podman at its own storage under DIR and at settings that work here
+# (runc: crun refuses this hybrid cgroup layout; rlimits under our hard limits; no network ever,
+# since podman's bridge helper turns ip_forward on). Exports CONTAINERS_CONF and
+# CONTAINERS_STORAGE_CONF for every podman the caller runs next; podman_reset DIR undoes it.
+podman_conf() {
+    local dir=$1
+    mkdir -p "$dir"
+    cat > "$dir/containers.conf" <<CONF
+[containers]
+netns = "none"
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+CONF
+    cat > "$dir/storage.conf" <<CONF
+[storage]
+driver = "overlay"
+graphroot = "$dir/root"
+runroot = "$dir/runroot"
+CONF
+    export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf"
+}
+
+# podman_reset DIR: removes everything podman made under DIR (containers, images, its mounts).
+podman_reset() {
+    local dir=$1
+    [ -f "$dir/storage.conf" ] || return 0
+    podman rm -af -t 0 >/dev/null 2>&1 || true
+    podman rmi -af >/dev/null 2>&1 || true
+    grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "$dir"
+}
