@@ -128,6 +128,33 @@ import Testing
         #expect(try sandbox.run(["down"]).status == 0)
         #expect(!(try sandbox.run(["ps", "-a"]).stdout.contains(name)))
     }
+    /// Compose attaches stdin to a one-off and gives it a terminal when ours is one (`-T`: never).
+    @Test func runAttachesStdinAndATerminalWhenOnOne() throws {
+        let sandbox = try SupervisorSandbox()
+        try sandbox.writeStack(
+            """
+              tool:
+                image: busybox
+                command: ["true"]
+            """)
+        let piped = try sandbox.run(
+            ["run", "--rm", "tool", "sh", "-c", "cat; test -t 0 || echo no-terminal"], input: "piped data\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == "piped data\nno-terminal\n", "\(piped.stdout)")
+
+        let probe = [
+            "sh", "-c", "if test -t 0 && test -t 1; then echo on-a-terminal; else echo no-terminal; fi; exit 3",
+        ]
+        let onTerminal = try CLI.runOnTerminal(
+            ["run", "--rm", "tool"] + probe, in: sandbox.directory.url, environment: sandbox.environment)
+        #expect(onTerminal.status == 3, "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("on-a-terminal"), "\(onTerminal.stdout)")
+        let withoutTTY = try CLI.runOnTerminal(
+            ["run", "--rm", "-T", "tool"] + probe, in: sandbox.directory.url, environment: sandbox.environment)
+        #expect(withoutTTY.status == 3, "\(withoutTTY.stdout)")
+        #expect(withoutTTY.stdout.contains("no-terminal"), "\(withoutTTY.stdout)")
+        #expect(!(try sandbox.run(["ps", "-a"]).stdout.contains("-tool-run-")), "--rm removed the one-offs")
+    }
 }
 
 /// `events`: what happens to the project's containers, as text and as JSON lines.

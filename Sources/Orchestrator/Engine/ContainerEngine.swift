@@ -57,6 +57,8 @@ public struct ContainerRequest: Sendable {
     public var desired: DesiredContainer
     /// Name of the container whose network namespace this one joins, if any.
     public var namespaceOf: String?
+    /// Whether the container gets a pseudo-terminal (a one-off `run` on a terminal).
+    public var tty = false
 
     public init(project: Project, service: Service, desired: DesiredContainer, namespaceOf: String?) {
         self.project = project

@@ -30,8 +30,8 @@ class StackSandbox {
     }
 
     @discardableResult
-    func run(_ arguments: [String]) throws -> CLI.Result {
-        try CLI.run(arguments, in: directory.url, environment: environment)
+    func run(_ arguments: [String], input: String? = nil) throws -> CLI.Result {
+        try CLI.run(arguments, in: directory.url, environment: environment, input: input)
     }
 
     func writeStack(clientLevel: String = "info") throws {

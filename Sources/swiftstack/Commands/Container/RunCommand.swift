@@ -47,7 +47,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("stop-timeout"), help: "Seconds to wait for the stop signal before SIGKILL.")
     var stopTimeout: Int?
 
-    @Flag(name: .customShort("T"), help: "Project run: no pseudo-terminal (Compose's flag; the default here).")
+    @Flag(name: .customShort("T"), help: "Project run: no pseudo-terminal (by default one is allocated when stdin and stdout are terminals).")
     var noTTY = false
     @Option(name: [.short, .customLong("file")], help: "Project run: stack file (repeatable).") var files: [String] = []
     @Option(name: [.short, .customLong("project-name")], help: "Project run: project name.") var projectName: String?
@@ -61,7 +61,7 @@ struct RunCommand: ParsableCommand {
         if ProjectRun.applies(stack, service: image) {
             let code = try ProjectRun(
                 global: global, stack: stack, service: image, command: command, environment: env,
-                entrypoint: entrypoint, name: name, remove: rm, detach: detach
+                entrypoint: entrypoint, name: name, remove: rm, detach: detach, noTTY: noTTY
             ).run()
             if code != 0 { throw ExitCode(code) }
             return

@@ -4,14 +4,12 @@ import Glibc
 import Orchestrator
 import Runtime
 import StackFile
-import Synchronization
-
-/// Signals `run SERVICE` received and has not yet passed on (the handler only records them).
-let oneOffSignals = Mutex<[Int32]>([])
 
 /// `run [--rm] [-e K=V] [--entrypoint CMD] [-T] [-d] SERVICE [CMD…]` in a project: a one-off
 /// container `PROJECT-SERVICE-run-ID` of the service, after its dependencies are up and their
-/// `depends_on` conditions hold; its output on ours, our signals passed on, its exit code ours.
+/// `depends_on` conditions hold. As in Compose, stdin is attached and a pseudo-terminal is
+/// allocated when ours is a terminal (`-T` disables it); its output on ours, our signals passed
+/// on, its exit code ours.
 struct ProjectRun {
     let global: GlobalOptions
     let stack: StackOptions
@@ -22,6 +20,8 @@ struct ProjectRun {
     let name: String?
     let remove: Bool
     let detach: Bool
+    /// `-T`: no pseudo-terminal even on a terminal.
+    let noTTY: Bool
 
     /// Whether `run ARGUMENT` means a service: a project in sight that has a service of that name.
     static func applies(_ stack: StackOptions, service: String) -> Bool {
@@ -44,7 +44,8 @@ struct ProjectRun {
         }
         let oneOff = Orchestrator.OneOff(
             name: containerName, command: command.isEmpty ? nil : command,
-            entrypoint: entrypoint.map { $0.split(separator: " ").map(String.init) }, environment: variables)
+            entrypoint: entrypoint.map { $0.split(separator: " ").map(String.init) }, environment: variables,
+            tty: !detach && !noTTY && isatty(0) == 1 && isatty(1) == 1)
         let engine = RuntimeEngine(stateRoot: global.stateRoot, runDirectory: global.runDirectory)
         do {
             let lock = try ProjectLock(runDirectory: global.runDirectory, project: project.name) { holder in
@@ -56,8 +57,9 @@ struct ProjectRun {
             // The one-off resolves the services by name through the supervisor's DNS; dependencies
             // need health too. It re-adopts whatever already runs.
             try supervisor.ensureRunning(SupervisedProject(project: project), wait: false)
-            try Orchestrator(engine: engine, project: project).runOneOff(
+            try Orchestrator(engine: engine, project: project).createOneOff(
                 service: service, oneOff, events: ProgressPrinter.print)
+            if detach { try engine.start(containerName) }
             _ = supervisor.send(.reload)
         } catch {
             Console.error("error: \(error)")
@@ -67,39 +69,17 @@ struct ProjectRun {
             print(containerName)
             return 0
         }
-        let code = attach(containerName)
-        if remove { try? engine.remove(containerName, timeoutSeconds: 10) }
-        return code
-    }
-
-    /// Echoes the container's output until it exits, passing SIGINT/SIGTERM/SIGHUP on to it.
-    private func attach(_ name: String) -> Int32 {
-        let runtime = global.containerRuntime
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig) { received in oneOffSignals.withLock { $0.append(received) } }
-        }
-        var offset: UInt64 = 0
-        while true {
-            guard let container = try? runtime.container(name) else { return 125 }
-            for sig in oneOffSignals.withLock({ pending in
-                defer { pending = [] }
-                return pending
-            }) {
-                try? runtime.kill(container.id, signal: sig)
+        defer { if remove { try? engine.remove(containerName, timeoutSeconds: 10) } }
+        do {
+            let state = try global.containerRuntime.runOwned(
+                containerName, echo: true, stdin: 0, rawTerminal: oneOff.tty
+            ) { pid in
+                SignalForwarding.install(forwardingTo: pid)
             }
-            let running = container.isRunning
-            let (entries, next) = ContainerLogReader.read(path: container.logPath, from: offset)
-            offset = next
-            for entry in entries {
-                var bytes = Array(entry.log.utf8)
-                _ = bytes.withUnsafeMutableBytes { write(entry.stream == .stderr ? 2 : 1, $0.baseAddress, $0.count) }
-            }
-            if !running && entries.isEmpty {
-                // The monitor records the exit code right after the process is reaped.
-                if let code = container.state.exitCode { return code }
-                if container.state.status != .running { return 255 }
-            }
-            usleep(50_000)
+            return state.exitCode ?? 125
+        } catch {
+            Console.error("error: \(error)")
+            return 125
         }
     }
 
