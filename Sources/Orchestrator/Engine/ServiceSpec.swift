@@ -60,7 +60,8 @@ enum ServiceSpec {
             user: service.user ?? config.user ?? "", hostname: service.hostname ?? "", mounts: mounts,
             limits: Runtime.ResourceLimits(memoryBytes: limits?.memory, cpus: limits?.cpus, pids: limits?.pids),
             capAdd: service.capAdd, capDrop: service.capDrop, readOnlyRootfs: service.readOnly,
-            useInit: service.initProcess ?? false, tty: request.tty, stopSignal: signalNumber(service.stopSignal ?? config.stopSignal),
+            useInit: service.initProcess ?? false, tty: request.tty,
+            stopSignal: signalNumber(service.stopSignal ?? config.stopSignal),
             stopTimeoutSeconds: Int((service.stopGracePeriod ?? .seconds(10)).seconds.rounded(.up)),
             extraHosts: service.extraHosts.map { "\($0.address) \($0.hostname)" }, labels: labels)
     }

@@ -47,7 +47,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("stop-timeout"), help: "Seconds to wait for the stop signal before SIGKILL.")
     var stopTimeout: Int?
 
-    @Flag(name: .customShort("T"), help: "Project run: no pseudo-terminal (by default one is allocated when stdin and stdout are terminals).")
+    @Flag(
+        name: .customShort("T"),
+        help: "Project run: no pseudo-terminal (by default one is allocated when stdin and stdout are terminals).")
     var noTTY = false
     @Option(name: [.short, .customLong("file")], help: "Project run: stack file (repeatable).") var files: [String] = []
     @Option(name: [.short, .customLong("project-name")], help: "Project run: project name.") var projectName: String?
