@@ -24,13 +24,9 @@ extension CLI {
         for fd: Int32 in 0...2 {
             posix_spawn_file_actions_addopen(&actions, fd, slavePath, fd == 0 ? O_RDWR : O_WRONLY, 0)
         }
-        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [binary.path] + arguments
-        let argv = command.map { strdup($0) } + [nil]
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+        let spawned = spawn(
+            binary.path, arguments, in: directory, environment: environment, actions: &actions, pid: &pid)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         // Reading the master ends with EIO once every holder of the slave has closed it.
         var output = Data()

@@ -55,14 +55,9 @@ struct CLI {
         posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-        // `env -C DIR` changes directory for the child only (posix_spawn's chdir is not in Swift's Glibc).
-        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [executable] + arguments
-        let argv = command.map { strdup($0) } + [nil]
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+        let spawned = spawn(
+            executable, arguments, in: directory, environment: environment, actions: &actions, pid: &pid)
         close(stdinPipe[0])
         close(stdoutPipe[1])
         close(stderrPipe[1])
@@ -105,13 +100,9 @@ struct CLI {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [binary.path] + arguments
-        let argv = command.map { strdup($0) } + [nil]
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+        let spawned = spawn(
+            binary.path, arguments, in: directory, environment: environment, actions: &actions, pid: &pid)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         return pid
     }
@@ -126,6 +117,20 @@ struct CLI {
             usleep(20_000)
         }
         return nil
+    }
+
+    /// posix_spawn of `executable ARGUMENTS` in `directory` (through `env -C DIR`: posix_spawn's
+    /// chdir is not in Swift's Glibc) with `environment` added to ours; posix_spawn's result.
+    static func spawn(
+        _ executable: String, _ arguments: [String], in directory: URL?, environment: [String: String],
+        actions: inout posix_spawn_file_actions_t, pid: inout pid_t
+    ) -> Int32 {
+        let command = (directory.map { ["/usr/bin/env", "-C", $0.path] } ?? []) + [executable] + arguments
+        let argv = command.map { strdup($0) } + [nil]
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        return posix_spawn(&pid, command[0], &actions, nil, argv, envp)
     }
 
     private static func readAll(_ fd: Int32) -> Data {
