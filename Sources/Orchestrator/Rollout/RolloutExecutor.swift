@@ -80,6 +80,9 @@ struct RolloutExecutor {
         var result = Pass()
         let watch = ReplicaWatch(engine: engine, project: target.project, service: service, health: executor.health)
         let timeout = executor.stopTimeout ?? stopTimeout(target.project)
+        // Numbers of failed start-first replicas are not reused within the pass, so each
+        // attempt has a name of its own in the log.
+        var burned = Set<Int>()
         for (number, batch) in strategy.batches(of: names).enumerated() {
             if number > 0 && strategy.delay > 0 { Thread.sleep(forTimeInterval: strategy.delay) }
             let existing = try engine.containers(project: executor.desired.project)
@@ -101,6 +104,7 @@ struct RolloutExecutor {
                         guard container.labels[ProjectLabels.service] == service else { return nil }
                         return container.labels[ProjectLabels.index].flatMap { Int($0) }
                     })
+                used.formUnion(burned)
                 for old in olds {
                     let index = RolloutProgress.freeIndex(used: used)
                     used.insert(index)
@@ -132,6 +136,11 @@ struct RolloutExecutor {
                     if strategy.order == .startFirst {
                         // The old replica never stopped serving; the failed one goes.
                         try engine.remove(pair.new, timeoutSeconds: timeout)
+                        if let dash = pair.new.lastIndex(of: "-"),
+                            let index = Int(pair.new[pair.new.index(after: dash)...])
+                        {
+                            burned.insert(index)
+                        }
                     } else {
                         result.updated.append(pair.new)
                     }
