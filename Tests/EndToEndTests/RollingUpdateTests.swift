@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// Rolling updates of a running stack under `reconcile`: three httpd replicas serving a
+/// version file, a client asking the service by name in a loop.
+@Suite(.serialized) struct RollingUpdateTests {
+    func writeStack(_ sandbox: StackSandbox, version: String, port: Int = 80) throws {
+        try sandbox.directory.write(
+            "compose.yaml",
+            """
+            name: \(sandbox.project)
+            services:
+              web:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                environment:
+                  VERSION: \(version)
+                tmpfs: [/www]
+                command: ["sh", "-c", "echo $$VERSION > /www/version; exec httpd -f -p \(port) -h /www"]
+                healthcheck:
+                  test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/version"]
+                  interval: 300ms
+                  timeout: 2s
+                  retries: 2
+                deploy:
+                  replicas: 3
+                  update_config: {parallelism: 1, order: start-first, monitor: 1s, failure_action: rollback}
+              client:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                volumes: ["./out:/out"]
+                command:
+                  - sh
+                  - -c
+                  - |
+                    while true; do
+                      if v=$$(busybox timeout 3 busybox wget -q -O - http://web.\(sandbox.project)/version); then
+                        echo "ok $$v" >> /out/log
+                      else
+                        echo FAIL >> /out/log
+                      fi
+                      sleep 0.1
+                    done
+            networks:
+              default:
+                ipam:
+                  config: [{subnet: 10.121.\(sandbox.subnetOctet).0/24}]
+            """)
+    }
+
+    @Test func startFirstUpdateLosesNoRequestAndABrokenVersionIsRolledBack() throws {
+        let sandbox = try StackSandbox(projectPrefix: "roll")
+        try FileManager.default.createDirectory(
+            at: sandbox.directory.url.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try writeStack(sandbox, version: "v1")
+        let log = sandbox.directory.url.appendingPathComponent("reconcile.log").path
+        let pid = try CLI.start(
+            ["reconcile", "--resync", "30"], in: sandbox.directory.url, environment: sandbox.environment, output: log)
+        var stopped = false
+        defer {
+            if !stopped {
+                kill(pid, SIGKILL)
+                _ = CLI.finish(pid, within: 5)
+            }
+        }
+        let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let clientLog = sandbox.directory.url.appendingPathComponent("out/log").path
+        let requests = { ((try? String(contentsOfFile: clientLog, encoding: .utf8)) ?? "").split(separator: "\n") }
+        // Every replica healthy and the client served before the update begins.
+        #expect(
+            eventually(30) {
+                let lines = requests()
+                return lines.count >= 10 && lines.suffix(10).allSatisfy { $0 == "ok v1" }
+            }, "\(requests().suffix(5)) \(text())")
+        #expect(eventually(10) { healthyReplicas(sandbox) == 3 }, "\(psText(sandbox))")
+
+        // v2, start-first: every request served, by v1 and then v2.
+        let before = requests().count
+        try writeStack(sandbox, version: "v2")
+        #expect(eventually(40) { text().contains("~ roll out web (3 replicas") }, "\(text())")
+        #expect(eventually(5) { requests().suffix(5).allSatisfy { $0 == "ok v2" } }, "\(requests().suffix(5))")
+        let during = requests().dropFirst(before)
+        #expect(!during.contains("FAIL"), "failed requests during the update: \(during.filter { $0 == "FAIL" }.count)")
+        #expect(during.contains("ok v1") && during.contains("ok v2"))
+        let replicas = webReplicas(sandbox)
+        #expect(replicas.count == 3, "\(replicas)")
+        #expect(text().contains("started \(sandbox.project)-web-4 to replace \(sandbox.project)-web-1"), "\(text())")
+
+        // v3 listens on the wrong port: its first replica never turns healthy and the update is
+        // rolled back; the v2 replicas never stop serving.
+        let beforeBroken = requests().count
+        try writeStack(sandbox, version: "v3", port: 81)
+        #expect(eventually(40) { text().contains("rolled back") }, "\(text())")
+        #expect(webReplicas(sandbox) == replicas, "\(psText(sandbox))")
+        usleep(1_000_000)
+        let broken = requests().dropFirst(beforeBroken)
+        #expect(!broken.isEmpty && broken.allSatisfy { $0 == "ok v2" }, "\(Set(broken))")
+        // Held back: no new attempt until the file changes.
+        #expect(text().contains("service web is held back"), "\(text())")
+        usleep(2_500_000)
+        #expect(text().components(separatedBy: "rolling back service web").count == 2, "\(text())")
+
+        kill(pid, SIGTERM)
+        #expect(CLI.finish(pid, within: 15) == 0)
+        stopped = true
+        #expect(try sandbox.run(["down", "-v"]).status == 0)
+        try sandbox.expectNothingLeft()
+    }
+
+    private func psText(_ sandbox: StackSandbox) -> String {
+        (try? sandbox.run(["ps", "--format", "json"]).stdout) ?? ""
+    }
+
+    /// `ps --format json` rows of the web service.
+    private func webRows(_ sandbox: StackSandbox) -> [[String: Any]] {
+        psText(sandbox).split(separator: "\n").compactMap { line in
+            let row = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            return row?["Service"] as? String == "web" ? row : nil
+        }
+    }
+
+    /// Names of the running web replicas.
+    private func webReplicas(_ sandbox: StackSandbox) -> Set<String> {
+        Set(webRows(sandbox).compactMap { $0["State"] as? String == "running" ? $0["Name"] as? String : nil })
+    }
+
+    private func healthyReplicas(_ sandbox: StackSandbox) -> Int {
+        webRows(sandbox).filter { $0["Health"] as? String == "healthy" }.count
+    }
+}
