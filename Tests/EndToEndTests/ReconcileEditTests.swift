@@ -65,6 +65,10 @@ import Testing
         let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
         #expect(eventually(20) { text().contains("start \(project)-client-1: created") }, "\(text())")
         #expect(eventually(5) { text().contains("start \(project)-web-1: created") }, "\(text())")
+        // A second reconcile of the same project is refused, naming the first.
+        let second = try sandbox.run(["reconcile"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("already kept converged by another reconcile (pid \(pid))"), "\(second.stderr)")
         // `events` from another process, started once the stack runs.
         events = try CLI.start(
             ["events", "--json"], in: sandbox.directory.url, environment: sandbox.environment, output: eventsLog)

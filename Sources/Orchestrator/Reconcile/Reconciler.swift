@@ -54,8 +54,11 @@ public final class Reconciler: @unchecked Sendable {
             watcher = try FileWatcher(paths: wanted)
             self.watcher = watcher
         }
+        var lock: ReconcileLock?
+        defer { withExtendedLifetime(lock) {} }
         switch load() {
         case .success(let loaded):
+            lock = try ReconcileLock(runDirectory: convergence.runDirectory, project: loaded.name)
             project = loaded
             try watch(loaded)
             converge(loaded, previous: nil, because: "start")
@@ -77,7 +80,7 @@ public final class Reconciler: @unchecked Sendable {
                     try watch(loaded)
                     converge(loaded, previous: previous, because: "stack file changed")
                 case .failure(let failure):
-                    report(failure)
+                    report(failure, project: project?.name)
                 }
             case .timedOut:
                 guard let current = project else { continue }
@@ -180,7 +183,8 @@ public final class Reconciler: @unchecked Sendable {
         }
     }
 
-    private func report(_ failure: ReconcileLoadFailure) {
+    private func report(_ failure: ReconcileLoadFailure, project: String? = nil) {
+        let log = project.map { emitter(for: $0) } ?? self.log
         for line in failure.diagnostics { log(ReconcileRecord(.invalid, line + " (nothing was changed)")) }
     }
 }
