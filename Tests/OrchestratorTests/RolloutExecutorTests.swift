@@ -145,6 +145,32 @@ import Testing
         #expect(second?.message.contains("2 of 3 new replicas failed") == true, "\(String(describing: second))")
     }
 
+    @Test func aReplicaThatCrashesWhileMonitoredFailsTheUpdate() throws {
+        let engine = RecordingEngine()
+        engine.images = ["busybox": "sha256:1"]
+        let config = UpdateConfig(
+            parallelism: 1, failureAction: .pause, monitor: .milliseconds(500), order: .stopFirst)
+        var old = stack(version: "1", update: config)
+        var new = stack(version: "2", update: config)
+        // No healthcheck: ready as soon as it runs, so only the monitor can see the crash.
+        old.services["web"]?.healthcheck = nil
+        new.services["web"]?.healthcheck = nil
+        _ = try Orchestrator(engine: engine, project: old).up()
+        let before = engine.calls.count
+        // Listed by the observer, at the batch's start and when it is ready: then it crashes.
+        engine.crashAfterListings = ["demo-web-1": 3]
+        let messages = Messages()
+        #expect(throws: OrchestratorError.self) {
+            try Orchestrator(engine: engine, project: new).up(previous: old) { event in
+                if case .progress(_, let message) = event { messages.append(message) }
+            }
+        }
+        #expect(messages.all.contains("update: demo-web-1 failed while monitored: exited (code 1)"), "\(messages.all)")
+        let calls = Array(engine.calls.dropFirst(before).filter { $0 != "collect leftovers" })
+        #expect(calls == ["remove demo-web-1", "create demo-web-1", "start demo-web-1"])
+        #expect(try engine.containers(project: "demo").first { $0.name == "demo-web-1" }?.status == .exited(code: 1))
+    }
+
     @Test func continueGoesOnWhateverFails() throws {
         let (_, calls, error) = try update(
             UpdateConfig(parallelism: 1, failureAction: .continue, monitor: .zero, order: .startFirst),
@@ -154,4 +180,13 @@ import Testing
             calls.filter { $0.hasPrefix("create") } == ["create demo-web-4", "create demo-web-5", "create demo-web-6"])
         #expect(!calls.contains { $0.hasPrefix("remove demo-web-1") })
     }
+}
+
+/// Progress messages collected from the executor's threads.
+final class Messages: @unchecked Sendable {
+    private var items: [String] = []
+    private let lock = NSLock()
+
+    func append(_ message: String) { lock.withLock { items.append(message) } }
+    var all: [String] { lock.withLock { items } }
 }
