@@ -4,7 +4,10 @@ import Testing
 /// Rolling updates of a running stack under `reconcile`: three httpd replicas serving a
 /// version file, a client asking the service by name in a loop.
 @Suite(.serialized) struct RollingUpdateTests {
-    func writeStack(_ sandbox: StackSandbox, version: String, port: Int = 80) throws {
+    func writeStack(
+        _ sandbox: StackSandbox, version: String, port: Int = 80,
+        update: String = "{parallelism: 1, order: start-first, monitor: 1s, failure_action: rollback}"
+    ) throws {
         try sandbox.directory.write(
             "compose.yaml",
             """
@@ -25,7 +28,7 @@ import Testing
                   retries: 2
                 deploy:
                   replicas: 3
-                  update_config: {parallelism: 1, order: start-first, monitor: 1s, failure_action: rollback}
+                  update_config: \(update)
               client:
                 image: busybox
                 init: true
@@ -105,6 +108,38 @@ import Testing
         kill(pid, SIGTERM)
         #expect(CLI.finish(pid, within: 15) == 0)
         stopped = true
+        #expect(try sandbox.run(["down", "-v"]).status == 0)
+        try sandbox.expectNothingLeft()
+    }
+
+    @Test func upRollsOutStopFirstInBatchesAndAFailedUpdatePausesAndExits1() throws {
+        let sandbox = try StackSandbox(projectPrefix: "rollup")
+        try FileManager.default.createDirectory(
+            at: sandbox.directory.url.appendingPathComponent("out"), withIntermediateDirectories: true)
+        let update = "{parallelism: 2, order: stop-first, monitor: 500ms, failure_action: pause}"
+        try writeStack(sandbox, version: "v1", update: update)
+        #expect(try sandbox.run(["up", "-d", "--wait"]).status == 0)
+        let version = { (replica: Int) in
+            try? sandbox.run(["exec", "\(sandbox.project)-web-\(replica)", "cat", "/www/version"]).stdout
+        }
+
+        try writeStack(sandbox, version: "v2", update: update)
+        let updated = try sandbox.run(["up", "-d"])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(updated.stderr.contains("roll out web (3 replicas, 2 at a time, stop-first"), "\(updated.stderr)")
+        #expect(webReplicas(sandbox) == Set((1...3).map { "\(sandbox.project)-web-\($0)" }))
+        for replica in 1...3 { #expect(version(replica) == "v2\n") }
+
+        // A version that never turns healthy: the first batch fails, the update pauses there.
+        try writeStack(sandbox, version: "v3", port: 81, update: update)
+        let broken = try sandbox.run(["up", "-d"])
+        #expect(broken.status == 1)
+        #expect(
+            broken.stderr.contains("rolling update of service web paused: 2 of 3 new replicas failed"),
+            "\(broken.stderr)")
+        #expect(version(3) == "v2\n", "the second batch never started")
+        #expect(version(1) == "v3\n")
+
         #expect(try sandbox.run(["down", "-v"]).status == 0)
         try sandbox.expectNothingLeft()
     }
