@@ -6,8 +6,10 @@ import Testing
 @Suite(.serialized) struct RollingUpdateTests {
     func writeStack(
         _ sandbox: StackSandbox, version: String, port: Int = 80,
-        update: String = "{parallelism: 1, order: start-first, monitor: 1s, failure_action: rollback}"
+        update: String = "{parallelism: 1, order: start-first, monitor: 1s, failure_action: rollback}",
+        serve: String? = nil
     ) throws {
+        let serve = serve ?? "exec httpd -f -p \(port) -h /www"
         try sandbox.directory.write(
             "compose.yaml",
             """
@@ -20,7 +22,8 @@ import Testing
                 environment:
                   VERSION: \(version)
                 tmpfs: [/www]
-                command: ["sh", "-c", "echo $$VERSION > /www/version; exec httpd -f -p \(port) -h /www"]
+                volumes: ["shared:/shared"]
+                command: ["sh", "-c", "echo $$VERSION > /www/version; \(serve)"]
                 healthcheck:
                   test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/version"]
                   interval: 300ms
@@ -50,6 +53,8 @@ import Testing
               default:
                 ipam:
                   config: [{subnet: 10.121.\(sandbox.subnetOctet).0/24}]
+            volumes:
+              shared: {}
             """)
     }
 
@@ -104,6 +109,23 @@ import Testing
         #expect(text().contains("service web is held back"), "\(text())")
         usleep(2_500_000)
         #expect(text().components(separatedBy: "rolling back service web").count == 2, "\(text())")
+
+        // v4's first replica serves, its second does not: the first is replaced back by the v2
+        // replica the update kept stopped, which starts again.
+        let beforeSecond = requests().count
+        try writeStack(
+            sandbox, version: "v4",
+            serve:
+                "if test -e /shared/first; then exec httpd -f -p 81 -h /www; else touch /shared/first; exec httpd -f -p 80 -h /www; fi"
+        )
+        #expect(eventually(40) { text().components(separatedBy: "rolling back service web").count == 3 }, "\(text())")
+        #expect(eventually(15) { text().contains("rollback: restarted") }, "\(text())")
+        #expect(eventually(5) { webReplicas(sandbox) == replicas }, "\(psText(sandbox))")
+        #expect(eventually(10) { healthyReplicas(sandbox) == 3 }, "\(psText(sandbox))")
+        usleep(1_000_000)
+        let second = requests().dropFirst(beforeSecond)
+        #expect(!second.contains("FAIL"), "failed requests: \(second.filter { $0 == "FAIL" }.count)")
+        #expect(second.suffix(5).allSatisfy { $0 == "ok v2" }, "\(second.suffix(5))")
 
         kill(pid, SIGTERM)
         #expect(CLI.finish(pid, within: 15) == 0)

@@ -102,20 +102,43 @@ import Testing
         #expect(try versions(engine) == ["demo-web-1": "1", "demo-web-2": "1", "demo-web-3": "1"])
     }
 
-    @Test func rollbackReturnsUpdatedReplicasToThePreviousConfigWithRollbackConfig() throws {
-        // demo-web-4 replaces demo-web-1; demo-web-1 (new) fails: 1/3 > 0 → rollback of demo-web-4.
+    @Test func startFirstRollbackRestartsTheReplicasItKeptStopped() throws {
+        // demo-web-4 replaces demo-web-1 (kept stopped); demo-web-5 fails: 1/3 > 0 → rollback.
         let (engine, calls, error) = try update(
             UpdateConfig(parallelism: 1, failureAction: .rollback, monitor: .zero, order: .startFirst),
-            rollback: UpdateConfig(parallelism: 1, monitor: .zero, order: .stopFirst),
-            unhealthy: ["demo-web-1"])
+            unhealthy: ["demo-web-5"])
         #expect(error?.code == .rolloutFailed)
+        #expect(error?.message.contains("rolled back") == true)
         #expect(
             calls == [
-                "create demo-web-4", "start demo-web-4", "remove demo-web-1",
-                "create demo-web-1", "start demo-web-1", "remove demo-web-1",
-                "remove demo-web-4", "create demo-web-4", "start demo-web-4",
+                "create demo-web-4", "start demo-web-4", "stop demo-web-1",
+                "create demo-web-5", "start demo-web-5", "remove demo-web-5",
+                "start demo-web-1", "remove demo-web-4",
             ])
-        #expect(try versions(engine) == ["demo-web-2": "1", "demo-web-3": "1", "demo-web-4": "1"])
+        #expect(try versions(engine) == ["demo-web-1": "1", "demo-web-2": "1", "demo-web-3": "1"])
+    }
+
+    @Test func stopFirstRollbackRecreatesReplacedReplicasFromThePreviousConfigWithRollbackConfig() throws {
+        // The new demo-web-2 exits as it becomes ready (the observer, both batches' starts and
+        // the first readiness poll list it before): 1/3 > 0 → rollback of demo-web-1 and -2.
+        let config = UpdateConfig(parallelism: 1, failureAction: .rollback, monitor: .zero, order: .stopFirst)
+        let engine = RecordingEngine()
+        engine.images = ["busybox": "sha256:1"]
+        let old = stack(version: "1", update: config, rollback: UpdateConfig(parallelism: 2, monitor: .zero))
+        _ = try Orchestrator(engine: engine, project: old).up()
+        let before = engine.calls.count
+        engine.crashAfterListings = ["demo-web-2": 4]
+        let new = stack(version: "2", update: config, rollback: UpdateConfig(parallelism: 2, monitor: .zero))
+        #expect(throws: OrchestratorError.self) { try Orchestrator(engine: engine, project: new).up(previous: old) }
+        let calls = engine.calls.dropFirst(before).filter { !$0.hasPrefix("check ") && $0 != "collect leftovers" }
+        #expect(
+            Array(calls) == [
+                "remove demo-web-1", "create demo-web-1", "start demo-web-1",
+                "remove demo-web-2", "create demo-web-2", "start demo-web-2",
+                "remove demo-web-1", "remove demo-web-2", "create demo-web-1", "create demo-web-2",
+                "start demo-web-1", "start demo-web-2",
+            ])
+        #expect(try versions(engine) == ["demo-web-1": "1", "demo-web-2": "1", "demo-web-3": "1"])
     }
 
     @Test func pauseStopsWhereTheFailureHappened() throws {

@@ -24,6 +24,8 @@ struct RolloutExecutor {
         }
         /// The slots that now run the pass's configuration (new names for start-first).
         var updated: [String] = []
+        /// Retired replicas kept stopped for a rollback, by the new replica that replaced each.
+        var kept: [String: String] = [:]
         var outcome: Outcome = .completed
     }
 
@@ -45,6 +47,13 @@ struct RolloutExecutor {
                     "rolling update of service \(service) rolled back: \(why); no replica had been replaced",
                     hint: "fix the service in the stack file and apply it again", container: service)
             }
+            if update.updated.allSatisfy({ update.kept[$0] != nil }) {
+                try restore(update.updated.map { ($0, update.kept[$0]!) }, strategy: rollout.rollback)
+                throw OrchestratorError(
+                    .rolloutFailed, "rolling update of service \(service) rolled back: \(why)",
+                    hint: "fix the service in the stack file and apply it again", container: service)
+            }
+            for name in update.kept.values { try engine.remove(name, timeoutSeconds: stopTimeout(executor.project)) }
             guard let previous = executor.previous, previous.services[service] != nil,
                 let previousDesired = try? DesiredState(project: previous)
             else {
@@ -74,6 +83,28 @@ struct RolloutExecutor {
         }
     }
 
+    /// Returns start-first replacements to the old replicas they retired, which were kept
+    /// stopped: batch by batch, each old one started and ready before its replacement goes.
+    private func restore(_ pairs: [(new: String, old: String)], strategy: RolloutStrategy) throws {
+        let watch = ReplicaWatch(engine: engine, project: executor.project, service: service, health: executor.health)
+        let timeout = executor.stopTimeout ?? stopTimeout(executor.project)
+        let size = strategy.parallelism <= 0 ? max(pairs.count, 1) : strategy.parallelism
+        for (number, start) in stride(from: 0, to: pairs.count, by: size).enumerated() {
+            if number > 0 && strategy.delay > 0 { Thread.sleep(forTimeInterval: strategy.delay) }
+            let batch = pairs[start..<min(start + size, pairs.count)]
+            for pair in batch { try engine.start(pair.old) }
+            let notReady = watch.awaitReady(batch.map(\.old))
+            for pair in batch {
+                report(
+                    "rollback: restarted \(pair.old)\(notReady[pair.old].map { " (\($0))" } ?? ""); removing \(pair.new)"
+                )
+            }
+            executor.drain.drain(batch.map(\.new))
+            for pair in batch { try engine.remove(pair.new, timeoutSeconds: timeout) }
+            executor.drain.release(batch.map(\.new))
+        }
+    }
+
     /// Replaces `names` with containers of `target`'s configuration.
     func pass(_ names: [String], strategy: RolloutStrategy, to target: Executor, phase: String) throws -> Pass {
         var progress = RolloutProgress(strategy: strategy, total: names.count)
@@ -83,6 +114,9 @@ struct RolloutExecutor {
         // Numbers of failed start-first replicas are not reused within the pass, so each
         // attempt has a name of its own in the log.
         var burned = Set<Int>()
+        // A start-first update that may roll back stops the replicas it retires instead of
+        // removing them, so the rollback restarts them as they were.
+        let keep = phase == "update" && strategy.order == .startFirst && strategy.failureAction == .rollback
         for (number, batch) in strategy.batches(of: names).enumerated() {
             if number > 0 && strategy.delay > 0 { Thread.sleep(forTimeInterval: strategy.delay) }
             let existing = try engine.containers(project: executor.desired.project)
@@ -148,17 +182,25 @@ struct RolloutExecutor {
                     ready.append(pair.new)
                     result.updated.append(pair.new)
                     if strategy.order == .startFirst { retired.append(pair.old) }
+                    if keep { result.kept[pair.new] = pair.old }
                 }
             }
             if !retired.isEmpty {
                 executor.drain.drain(retired)
-                for old in retired { try engine.remove(old, timeoutSeconds: timeout) }
+                for old in retired {
+                    if keep {
+                        try engine.stop(old, timeoutSeconds: timeout)
+                    } else {
+                        try engine.remove(old, timeoutSeconds: timeout)
+                    }
+                }
                 executor.drain.release(retired)
             }
             for pair in pairs where ready.contains(pair.new) {
                 report(
                     strategy.order == .startFirst
-                        ? "\(phase): \(pair.new) is ready; removed \(pair.old)" : "\(phase): replaced \(pair.new)")
+                        ? "\(phase): \(pair.new) is ready; \(keep ? "stopped (kept for a rollback)" : "removed") \(pair.old)"
+                        : "\(phase): replaced \(pair.new)")
             }
             if progress.decision == .proceed && strategy.monitor > 0 && !ready.isEmpty {
                 for (name, why) in watch.monitor(ready, seconds: strategy.monitor).sorted(by: { $0.key < $1.key }) {
@@ -172,6 +214,7 @@ struct RolloutExecutor {
             switch progress.decision {
             case .proceed: continue
             case .pause:
+                try removeKept(&result, timeout: timeout)
                 result.outcome = .paused(why)
                 return result
             case .rollback:
@@ -179,12 +222,19 @@ struct RolloutExecutor {
                 return result
             }
         }
+        try removeKept(&result, timeout: timeout)
         if !progress.failures.isEmpty {
             report(
                 "\(phase) of service \(service) went on despite failures of \(progress.failures.joined(separator: ", ")) (failure_action continue)"
             )
         }
         return result
+    }
+
+    /// Once the update stands, the replicas kept for a rollback go.
+    private func removeKept(_ result: inout Pass, timeout: Int) throws {
+        for old in result.kept.values.sorted() { try engine.remove(old, timeoutSeconds: timeout) }
+        result.kept = [:]
     }
 
     private func stopTimeout(_ project: Project) -> Int {
