@@ -31,7 +31,9 @@ struct RolloutExecutor {
 
     /// Runs the update; throws when it paused or was rolled back (the action failed).
     func run() throws {
-        let update = try pass(rollout.outdated, strategy: rollout.update, to: executor, phase: "update")
+        let update = try pass(
+            rollout.outdated, strategy: rollout.update, to: executor, phase: "update",
+            keepRetired: rollout.update.order == .startFirst && rollout.update.failureAction == .rollback)
         switch update.outcome {
         case .completed:
             return
@@ -106,7 +108,13 @@ struct RolloutExecutor {
     }
 
     /// Replaces `names` with containers of `target`'s configuration.
-    func pass(_ names: [String], strategy: RolloutStrategy, to target: Executor, phase: String) throws -> Pass {
+    ///
+    /// With `keepRetired` (a start-first update that may roll back), the replicas it retires
+    /// are stopped instead of removed, so the rollback restarts them as they were; they go once
+    /// the update stands.
+    func pass(
+        _ names: [String], strategy: RolloutStrategy, to target: Executor, phase: String, keepRetired keep: Bool = false
+    ) throws -> Pass {
         var progress = RolloutProgress(strategy: strategy, total: names.count)
         var result = Pass()
         let watch = ReplicaWatch(engine: engine, project: target.project, service: service, health: executor.health)
@@ -114,9 +122,6 @@ struct RolloutExecutor {
         // Numbers of failed start-first replicas are not reused within the pass, so each
         // attempt has a name of its own in the log.
         var burned = Set<Int>()
-        // A start-first update that may roll back stops the replicas it retires instead of
-        // removing them, so the rollback restarts them as they were.
-        let keep = phase == "update" && strategy.order == .startFirst && strategy.failureAction == .rollback
         for (number, batch) in strategy.batches(of: names).enumerated() {
             if number > 0 && strategy.delay > 0 { Thread.sleep(forTimeInterval: strategy.delay) }
             let existing = try engine.containers(project: executor.desired.project)
@@ -225,7 +230,8 @@ struct RolloutExecutor {
         try removeKept(&result, timeout: timeout)
         if !progress.failures.isEmpty {
             report(
-                "\(phase) of service \(service) went on despite failures of \(progress.failures.joined(separator: ", ")) (failure_action continue)"
+                "\(phase) of service \(service) went on despite failures of \(progress.failures.joined(separator: ", ")) "
+                    + "(max_failure_ratio \(strategy.maxFailureRatio), failure_action \(strategy.failureAction.rawValue))"
             )
         }
         return result
