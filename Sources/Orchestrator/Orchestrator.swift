@@ -6,6 +6,10 @@ import StackFile
 public struct Orchestrator: Sendable {
     public let engine: any ContainerEngine
     public let project: Project
+    /// Health as the supervisor records it, for rolling updates (see `Executor.health`).
+    public var health: (@Sendable (String) -> HealthStatus?)?
+    /// How rolling updates take replicas out of rotation (see `Executor.drain`).
+    public var drain: any ReplicaDrain = NoReplicaDrain()
 
     public init(engine: any ContainerEngine, project: Project) {
         self.engine = engine
@@ -13,16 +17,22 @@ public struct Orchestrator: Sendable {
     }
 
     /// Converges the project on the stack file (`up -d`); returns the plan it applied.
+    ///
+    /// `previous` is the project applied before, which a failed rolling update returns to.
     public func up(
         services: [String] = [], scale: [String: Int] = [:], options: PlanOptions = PlanOptions(),
-        events: @escaping @Sendable (Executor.Event) -> Void = { _ in }
+        previous: Project? = nil, events: @escaping @Sendable (Executor.Event) -> Void = { _ in }
     ) throws -> Plan {
         let desired = try DesiredState(project: project, services: services, scale: scale)
         try engine.collectLeftovers(project: project.name)
         let observed = try Observer(engine: engine).observe(
             project: project.name, images: desired.containers.map(\.image))
         let plan = try Planner.up(desired, observed, options: options)
-        try Executor(engine: engine, project: project, desired: desired).apply(plan, events: events)
+        var executor = Executor(engine: engine, project: project, desired: desired)
+        executor.previous = previous
+        executor.health = health
+        executor.drain = drain
+        try executor.apply(plan, events: events)
         return plan
     }
 

@@ -11,6 +11,8 @@ public struct OrchestratorError: Error, Sendable, CustomStringConvertible {
         case locked
         case notFound
         case portInUse
+        /// A rolling update paused or was rolled back (`container` names the service).
+        case rolloutFailed
     }
 
     public var code: Code

@@ -73,7 +73,20 @@ extension DesiredState {
             project: project.name, containers: containers, networks: networks, volumes: volumes,
             serviceOrder: order.filter { wanted.contains($0) }, knownServices: Set(project.services.keys),
             prerequisites: Dictionary(
-                uniqueKeysWithValues: wanted.map { ($0, Self.prerequisites(of: $0, in: project)) }))
+                uniqueKeysWithValues: wanted.map { ($0, Self.prerequisites(of: $0, in: project)) }),
+            rollouts: Self.rollouts(project, services: wanted))
+    }
+
+    /// The rolling-update templates of the services that declare `deploy.update_config`.
+    static func rollouts(_ project: Project, services: Set<String>) -> [String: Rollout] {
+        var rollouts: [String: Rollout] = [:]
+        for name in services {
+            guard let deploy = project.services[name]?.deploy, let update = deploy.updateConfig else { continue }
+            rollouts[name] = Rollout(
+                service: name, outdated: [], update: RolloutStrategy(update),
+                rollback: deploy.rollbackConfig.map(RolloutStrategy.init) ?? .defaultRollback)
+        }
+        return rollouts
     }
 
     /// The image a service's containers run: `image:`, else the name Compose gives a built image.

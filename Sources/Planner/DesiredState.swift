@@ -12,11 +12,14 @@ public struct DesiredState: Sendable, Equatable {
     public var knownServices: Set<String>
     /// For each selected service, the services it needs first (`depends_on` and `service:` namespaces).
     public var prerequisites: [String: [String]]
+    /// Services that declare `deploy.update_config`: how their replicas are replaced (the
+    /// planner fills in `outdated`).
+    public var rollouts: [String: Rollout]
 
     public init(
         project: String, containers: [DesiredContainer], networks: [DesiredNetwork],
         volumes: [DesiredVolume], serviceOrder: [String], knownServices: Set<String>? = nil,
-        prerequisites: [String: [String]] = [:]
+        prerequisites: [String: [String]] = [:], rollouts: [String: Rollout] = [:]
     ) {
         self.project = project
         self.containers = containers
@@ -25,6 +28,7 @@ public struct DesiredState: Sendable, Equatable {
         self.serviceOrder = serviceOrder
         self.knownServices = knownServices ?? Set(serviceOrder)
         self.prerequisites = prerequisites
+        self.rollouts = rollouts
     }
 
     public func containers(of service: String) -> [DesiredContainer] {

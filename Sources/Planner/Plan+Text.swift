@@ -40,8 +40,10 @@ extension Action {
             case .recreateContainer: ("~", "recreate")
             case .updateContainer: ("~", "update")
             case .restartContainer: ("*", "restart")
+            case .rollOut: ("~", "roll out")
             }
         let why = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
-        return "\(symbol) \(verb) \(target)\(why)"
+        let how = rollout.map { " (\($0.summary))" } ?? ""
+        return "\(symbol) \(verb) \(target)\(how)\(why)"
     }
 }

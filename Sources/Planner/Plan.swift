@@ -50,6 +50,9 @@ public struct Action: Sendable, Equatable, Codable, Identifiable {
         case updateContainer = "update-container"
         /// Restart because a `depends_on` dependency with `restart: true` was replaced.
         case restartContainer = "restart-container"
+        /// Replace a service's outdated replicas in batches (`deploy.update_config`); the target
+        /// is the service, `rollout` says which containers and how.
+        case rollOut = "roll-out"
     }
 
     public var id: Int
@@ -64,10 +67,12 @@ public struct Action: Sendable, Equatable, Codable, Identifiable {
     public var changes: [FieldChange]
     /// Actions that must finish first.
     public var dependsOn: [Int]
+    /// For `rollOut`: the containers to replace and the update's parameters.
+    public var rollout: Rollout?
 
     public init(
         id: Int, kind: Kind, target: String, service: String? = nil, reasons: [String] = [],
-        changes: [FieldChange] = [], dependsOn: [Int] = []
+        changes: [FieldChange] = [], dependsOn: [Int] = [], rollout: Rollout? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -76,5 +81,6 @@ public struct Action: Sendable, Equatable, Codable, Identifiable {
         self.reasons = reasons
         self.changes = changes
         self.dependsOn = dependsOn
+        self.rollout = rollout
     }
 }

@@ -8,7 +8,7 @@ struct PlanBuilder {
     @discardableResult
     mutating func add(
         _ kind: Action.Kind, _ target: String, service: String? = nil, reasons: [String],
-        changes: [FieldChange] = [], after dependencies: [Int] = []
+        changes: [FieldChange] = [], after dependencies: [Int] = [], rollout: Rollout? = nil
     ) -> Int {
         let id = plan.actions.count + 1
         // Ids are 1...count, so "already added" is a range check.
@@ -16,7 +16,7 @@ struct PlanBuilder {
         plan.actions.append(
             Action(
                 id: id, kind: kind, target: target, service: service, reasons: reasons,
-                changes: changes, dependsOn: dependsOn))
+                changes: changes, dependsOn: dependsOn, rollout: rollout))
         return id
     }
 

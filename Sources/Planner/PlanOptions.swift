@@ -10,15 +10,20 @@ public struct PlanOptions: Sendable, Equatable {
     public var noBuild: Bool
     /// `--remove-orphans`: remove containers of services no longer in the file.
     public var removeOrphans: Bool
+    /// Services whose last rolling update failed (paused or rolled back): their existing
+    /// containers are left as they are, so nothing retries the failed update until the stack
+    /// file changes (the reconciler's memory of Swarm's paused/rolled-back service state).
+    public var heldBack: Set<String>
 
     public init(
         forceRecreate: Bool = false, noRecreate: Bool = false, build: Bool = false,
-        noBuild: Bool = false, removeOrphans: Bool = false
+        noBuild: Bool = false, removeOrphans: Bool = false, heldBack: Set<String> = []
     ) {
         self.forceRecreate = forceRecreate
         self.noRecreate = noRecreate
         self.build = build
         self.noBuild = noBuild
         self.removeOrphans = removeOrphans
+        self.heldBack = heldBack
     }
 }

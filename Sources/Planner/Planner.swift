@@ -10,6 +10,13 @@ public enum Planner {
     }
 }
 
+/// A container a rolling update replaces, with why.
+struct OutdatedContainer {
+    var name: String
+    var reasons: [String]
+    var changes: [FieldChange]
+}
+
 /// The state of one `up` planning pass.
 struct UpPlanning {
     let desired: DesiredState
@@ -31,6 +38,10 @@ struct UpPlanning {
     var replaced: Set<String> = []
     /// The actions after which each service is up, for its dependents.
     var serviceReady: [String: [Int]] = [:]
+    /// The current service's containers left to its rolling update.
+    var outdated: [OutdatedContainer] = []
+    /// Services already warned about as held back.
+    var heldBackWarned: Set<String> = []
 
     /// Containers by service, computed once: the plan for 1,000 containers must stay linear.
     let desiredByService: [String: [DesiredContainer]]
@@ -152,15 +163,20 @@ struct UpPlanning {
         }
         let prerequisites = try prerequisiteActions(for: template)
         var ready: [Int] = []
-
+        var scaling: [Int] = []
         for container in excess {
-            builder.add(
-                .removeContainer, container.name, service: service,
-                reasons: ["scale down: service \(service) wants \(wanted.count)"])
+            scaling.append(
+                builder.add(
+                    .removeContainer, container.name, service: service,
+                    reasons: ["scale down: service \(service) wants \(wanted.count)"]))
         }
+        let rolling = rolloutTemplate(for: service, template)
+        outdated = []
         for container in keep {
             let target = Self.retarget(template, to: container)
-            if let id = planExisting(container, target, prerequisites: prerequisites) { ready.append(id) }
+            if let id = planExisting(container, target, prerequisites: prerequisites, deferRecreate: rolling != nil) {
+                ready.append(id)
+            }
         }
         let used = Set(keep.map(\.index))
         let freeIndices = (1...).lazy.filter { !used.contains($0) }.prefix(wanted.count - keep.count)
@@ -185,13 +201,41 @@ struct UpPlanning {
             containerReady[container.name] = start
             replaced.insert(container.name)
             ready.append(start)
+            scaling.append(start)
+        }
+        if var rollout = rolling, !outdated.isEmpty {
+            rollout.outdated = outdated.map(\.name)
+            var reasons: [String] = []
+            for reason in outdated.flatMap(\.reasons) where !reasons.contains(reason) { reasons.append(reason) }
+            // After scaling, so a start-first replacement never takes a number a new replica takes.
+            let id = builder.add(
+                .rollOut, service, service: service, reasons: reasons, changes: outdated.first?.changes ?? [],
+                after: prerequisites + scaling, rollout: rollout)
+            for container in outdated {
+                replaced.insert(container.name)
+                containerReady[container.name] = id
+            }
+            ready.append(id)
         }
         serviceReady[service] = ready
     }
 
+    /// The rolling update a service's recreates go through, when it declares `update_config`
+    /// and its replicas are numbered (no `container_name`) and no container joins their
+    /// network namespace (a replacement under a new name would leave it behind).
+    private func rolloutTemplate(for service: String, _ template: DesiredContainer) -> Rollout? {
+        guard let rollout = desired.rollouts[service], template.name.hasPrefix("\(desired.project)-\(service)-")
+        else { return nil }
+        let joined = desired.containers.contains { $0.namespaceService == service }
+        return joined ? nil : rollout
+    }
+
     /// Decides what an existing container needs; returns the action after which it is up.
+    ///
+    /// With `deferRecreate`, a container to recreate goes to `outdated` instead (a rolling
+    /// update replaces it), unless it is dead: it serves nobody, so it is recreated at once.
     private mutating func planExisting(
-        _ current: ObservedContainer, _ target: DesiredContainer, prerequisites: [Int]
+        _ current: ObservedContainer, _ target: DesiredContainer, prerequisites: [Int], deferRecreate: Bool
     ) -> Int? {
         let changes = FieldChange.diff(old: current.fields, new: target.fields)
         var recreateReasons: [String] = []
@@ -217,7 +261,20 @@ struct UpPlanning {
             recreateReasons.append("recorded as running but its process is gone (exit code unknown)")
         }
 
-        if !recreateReasons.isEmpty && (!options.noRecreate || current.status == .dead) {
+        let heldBack = options.heldBack.contains(current.service)
+        if heldBack && !recreateReasons.isEmpty && current.status != .dead
+            && heldBackWarned.insert(current.service).inserted
+        {
+            builder.warn(
+                "service \(current.service): its last rolling update failed, so its containers are kept as they are "
+                    + "until the stack file changes")
+        }
+        let noRecreate = options.noRecreate || heldBack
+        if !recreateReasons.isEmpty && deferRecreate && !noRecreate && current.status != .dead {
+            outdated.append(OutdatedContainer(name: current.name, reasons: recreateReasons, changes: changes))
+            return nil
+        }
+        if !recreateReasons.isEmpty && (!noRecreate || current.status == .dead) {
             let id = builder.add(
                 .recreateContainer, current.name, service: current.service, reasons: recreateReasons,
                 changes: changes, after: prerequisites)
@@ -228,7 +285,7 @@ struct UpPlanning {
 
         var last: Int?
         let inPlace = current.fields.isEmpty ? [] : changes.filter { $0.effect == .inPlace }
-        if !inPlace.isEmpty && !options.noRecreate {
+        if !inPlace.isEmpty && !noRecreate {
             last = builder.add(
                 .updateContainer, current.name, service: current.service,
                 reasons: inPlace.map(\.description), changes: inPlace)

@@ -19,9 +19,21 @@ final class RecordingEngine: ContainerEngine, @unchecked Sendable {
 
     private func record(_ call: String) { lock.withLock { calls.append(call) } }
 
+    /// Containers that exit (code 1) once listed this many more times while running: a
+    /// replica that crashes a while after it started.
+    var crashAfterListings: [String: Int] = [:]
+
     func containers(project: String) throws -> [EngineContainer] {
         lock.withLock {
-            records.values.filter { $0.labels[ProjectLabels.project] == project }.sorted { $0.name < $1.name }
+            for (name, remaining) in crashAfterListings where records[name]?.status == .running {
+                if remaining <= 0 {
+                    records[name]?.status = .exited(code: 1)
+                    crashAfterListings[name] = nil
+                } else {
+                    crashAfterListings[name] = remaining - 1
+                }
+            }
+            return records.values.filter { $0.labels[ProjectLabels.project] == project }.sorted { $0.name < $1.name }
         }
     }
 

@@ -69,6 +69,24 @@ import Testing
         #expect(stopped["demo_default"]?["demo-api-1"] == nil, "a stopped container's name disappears")
     }
 
+    @Test func aRollingUpdatesNewReplicaIsNotAnsweredByServiceNameBeforeItIsHealthy() {
+        let project = supervised([service("api") { $0.healthcheck = Healthcheck(test: ["CMD", "true"]) }])
+        let addresses = [
+            "demo_default": ["demo-api-1": address(2), "demo-api-2": address(3), "demo-api-3": address(4)]
+        ]
+        for fresh in [HealthStatus?.none, .starting, .unhealthy] {
+            let table = NameTable.build(
+                project: project,
+                running: [
+                    .init(name: "demo-api-1", service: "api", health: .healthy),
+                    .init(name: "demo-api-2", service: "api", health: .healthy),
+                    .init(name: "demo-api-3", service: "api", health: fresh),
+                ], addresses: addresses)
+            #expect(
+                table["demo_default"]?["api"] == [address(2), address(3)], "new replica \(String(describing: fresh))")
+        }
+    }
+
     @Test func onFailureThreeGivesUpAfterThreeRestartsAndIgnoresSuccess() {
         let rule = RestartRule(service("job") { $0.restart = .onFailure(maxRetries: 3) })
         var record = RestartRecord(containerID: "c1")

@@ -18,9 +18,16 @@ public func attach(
 ) throws(NetworkError) -> HostLink {
     let host = try NetlinkSocket()
     let bridgeLink = try host.requireLink(named: bridge)
+    // The container's MAC derives from its IPv4 address (as Docker's does): an address given
+    // again to a new container (a replica replaced under the same name) keeps its MAC, so its
+    // peers' ARP caches stay right instead of sending to a gone interface for up to 30 s.
+    let value = address.value
+    let hardwareAddress: [UInt8] = [
+        0x02, 0x42, UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF),
+    ]
     try host.createVethPair(
         named: hostLinkName, peerName: interfaceName, peerNamespace: containerNetns, mtu: mtu,
-        master: bridgeLink.index, up: true)
+        master: bridgeLink.index, up: true, peerHardwareAddress: hardwareAddress)
     do {
         let hostLink = try host.requireLink(named: hostLinkName)
         let inside = try NetlinkSocket.open(in: containerNetns)

@@ -35,6 +35,11 @@ extension NetlinkSocket {
         var message = NetlinkMessage(type: RouteNetlink.newLink, flags: Self.createFlags)
         message.appendInterfaceInfo()
         message.appendAttribute(RouteNetlink.linkName, string: name)
+        // A bridge without an address of its own takes the lowest of its ports' and changes it
+        // as containers come and go, which leaves the containers' ARP entries for the gateway
+        // pointing nowhere for seconds (a rolling update's replicas do exactly that). A fixed,
+        // locally administered address derived from the name never changes.
+        message.appendAttribute(RouteNetlink.linkAddress, Self.bridgeAddress(name))
         if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
         message.beginNest(RouteNetlink.linkInfo)
         message.appendAttribute(RouteNetlink.linkInfoKind, string: "bridge")
@@ -42,6 +47,19 @@ extension NetlinkSocket {
         try perform(
             message, what: "creating bridge \(name)",
             hint: "a link with that name may be left over; `swiftstack network prune` removes ours")
+    }
+
+    /// `02:53:` (locally administered, unicast) followed by four bytes of a hash of `name`.
+    static func bridgeAddress(_ name: String) -> [UInt8] {
+        var value: UInt32 = 0x811C_9DC5
+        for byte in name.utf8 {
+            value ^= UInt32(byte)
+            value &*= 0x0100_0193
+        }
+        return [
+            0x02, 0x53, UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
+            UInt8(value & 0xFF),
+        ]
     }
 
     /// Creates a veth pair: `name` in this socket's namespace, `peerName` directly inside
@@ -53,7 +71,7 @@ extension NetlinkSocket {
     /// with ENOTCONN, so the caller brings it up from inside.
     public func createVethPair(
         named name: String, peerName: String, peerNamespace: NetworkNamespace?, mtu: Int? = nil,
-        master: Int32? = nil, up: Bool = false
+        master: Int32? = nil, up: Bool = false, peerHardwareAddress: [UInt8]? = nil
     ) throws(NetworkError) {
         try Self.validate(linkName: name)
         try Self.validate(linkName: peerName)
@@ -70,6 +88,7 @@ extension NetlinkSocket {
         message.beginNest(RouteNetlink.vethInfoPeer)
         message.appendInterfaceInfo()
         message.appendAttribute(RouteNetlink.linkName, string: peerName)
+        if let peerHardwareAddress { message.appendAttribute(RouteNetlink.linkAddress, peerHardwareAddress) }
         if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
         if let peerNamespace {
             message.appendAttribute(

@@ -12,6 +12,8 @@ public struct Executor: Sendable {
         case failed(Action, OrchestratorError)
         case skipped(Action, because: String)
         case waiting(Action, for: String)
+        /// A step of a long action (a rolling update's replicas), in words.
+        case progress(Action, String)
     }
 
     public let engine: any ContainerEngine
@@ -22,6 +24,13 @@ public struct Executor: Sendable {
     /// Seconds between the stop signal and SIGKILL for every container (`down -t`); nil: each
     /// service's `stop_grace_period`, else 10.
     public var stopTimeout: Int?
+    /// The configuration a failed rolling update returns to (the project applied before).
+    public var previous: Project?
+    /// A container's health as the supervisor records it for its current process (nil: not
+    /// known yet). Without it, rolling updates probe healthchecks themselves.
+    public var health: (@Sendable (String) -> HealthStatus?)?
+    /// Takes replicas out of DNS and port rotation before a rolling update stops them.
+    public var drain: any ReplicaDrain = NoReplicaDrain()
 
     public init(engine: any ContainerEngine, project: Project, desired: DesiredState) {
         self.engine = engine
@@ -106,6 +115,14 @@ public struct Executor: Sendable {
             try engine.stop(action.target, timeoutSeconds: stopTimeout(action.service))
             try waitForDependencies(of: action, events: events)
             try engine.start(action.target)
+        case .rollOut:
+            guard let rollout = action.rollout else {
+                throw OrchestratorError(.invalidPlan, "the plan rolls out \(action.target) without saying how")
+            }
+            try waitForDependencies(of: action, events: events)
+            try withoutActuallyEscaping(events) { events in
+                try RolloutExecutor(executor: self, action: action, rollout: rollout, events: events).run()
+            }
         }
     }
 

@@ -27,7 +27,8 @@ public struct ProjectConvergence: Sendable {
     @discardableResult
     public func converge(
         _ project: Project, services: [String] = [], scale: [String: Int] = [:], options: PlanOptions = PlanOptions(),
-        events: @escaping @Sendable (Executor.Event) -> Void = { _ in }, waiting: (Int32?) -> Void = { _ in },
+        previous: Project? = nil, events: @escaping @Sendable (Executor.Event) -> Void = { _ in },
+        waiting: (Int32?) -> Void = { _ in },
         underLock: (Orchestrator) throws -> Void = { _ in }
     ) throws -> Plan {
         let lock = try ProjectLock(runDirectory: runDirectory, project: project.name, waiting: waiting)
@@ -39,19 +40,34 @@ public struct ProjectConvergence: Sendable {
         let engine = RuntimeEngine(stateRoot: stateRoot, runDirectory: runDirectory, monitorExecutable: executable)
         // Ports were checked first, so a taken port fails before anything is created; the
         // supervisor's start-up overlaps applying the plan, and it re-reads the project after.
-        let orchestrator = Orchestrator(engine: engine, project: project)
-        let plan = try orchestrator.up(services: services, scale: scale, options: options, events: events)
+        var orchestrator = Orchestrator(engine: engine, project: project)
+        orchestrator.health = Self.supervisedHealth(paths: supervisor.paths, runtime: engine.runtime)
+        orchestrator.drain = SupervisorDrain(paths: supervisor.paths)
+        let plan = try orchestrator.up(
+            services: services, scale: scale, options: options, previous: previous, events: events)
         if supervisor.send(.reload) == nil { try supervisor.awaitAnswer() }
         try underLock(orchestrator)
         return plan
     }
 
+    /// A container's health as the supervisor recorded it for its current process.
+    static func supervisedHealth(paths: SupervisorPaths, runtime: ContainerRuntime)
+        -> @Sendable (String) -> HealthStatus?
+    {
+        { name in
+            guard let record = HealthFile.load(paths.health)[name], let container = try? runtime.container(name),
+                record.containerID == container.id, record.processStart == container.liveProcess?.startTime
+            else { return nil }
+            return record.status
+        }
+    }
+
     /// The plan `converge` would apply now, without applying it.
-    public func plan(_ project: Project) throws -> Plan {
+    public func plan(_ project: Project, options: PlanOptions = PlanOptions()) throws -> Plan {
         let engine = RuntimeEngine(stateRoot: stateRoot, runDirectory: runDirectory, monitorExecutable: executable)
         let desired = try DesiredState(project: project)
         let observed = try Observer(engine: engine).observe(
             project: project.name, images: desired.containers.map(\.image))
-        return try Planner.up(desired, observed)
+        return try Planner.up(desired, observed, options: options)
     }
 }

@@ -21,6 +21,9 @@ public final class Reconciler: @unchecked Sendable {
     public var driftInterval: Double = 1
     private let stopRequested = LockedFlag()
     private var watcher: FileWatcher?
+    /// Services whose last rolling update paused or was rolled back, with the definition that
+    /// failed: left as they are until the file defines them differently.
+    private var heldBack: [String: Service] = [:]
 
     public init(
         convergence: ProjectConvergence, resync: Double, load: @escaping Loader,
@@ -51,11 +54,14 @@ public final class Reconciler: @unchecked Sendable {
             watcher = try FileWatcher(paths: wanted)
             self.watcher = watcher
         }
+        var lock: ReconcileLock?
+        defer { withExtendedLifetime(lock) {} }
         switch load() {
         case .success(let loaded):
+            lock = try ReconcileLock(runDirectory: convergence.runDirectory, project: loaded.name)
             project = loaded
             try watch(loaded)
-            converge(loaded, because: "start")
+            converge(loaded, previous: nil, because: "start")
         case .failure(let failure):
             report(failure)
             throw OrchestratorError(.invalidPlan, "the stack file is invalid; fix it and start again")
@@ -69,19 +75,20 @@ public final class Reconciler: @unchecked Sendable {
             case .changed:
                 switch load() {
                 case .success(let loaded):
+                    let previous = project
                     project = loaded
                     try watch(loaded)
-                    converge(loaded, because: "stack file changed")
+                    converge(loaded, previous: previous, because: "stack file changed")
                 case .failure(let failure):
-                    report(failure)
+                    report(failure, project: project?.name)
                 }
             case .timedOut:
                 guard let current = project else { continue }
                 if Date().timeIntervalSince(lastResync) >= resync {
                     lastResync = Date()
-                    converge(current, because: "periodic resync", quietWhenNothingToDo: true)
+                    converge(current, previous: nil, because: "periodic resync", quietWhenNothingToDo: true)
                 } else if let drift = drift(of: current) {
-                    converge(current, because: "drift: \(drift)")
+                    converge(current, previous: nil, because: "drift: \(drift)")
                 }
             }
         }
@@ -103,18 +110,28 @@ public final class Reconciler: @unchecked Sendable {
     /// What is missing compared with the file, if anything: actions other than starting exited
     /// containers (those belong to the restart policies).
     private func drift(of project: Project) -> String? {
-        guard let plan = try? convergence.plan(project) else { return nil }
+        guard let plan = try? convergence.plan(project, options: options(for: project)) else { return nil }
         let repairs = plan.actions.filter { $0.kind != .startContainer }
         guard let first = repairs.first else { return nil }
         return first.line
     }
 
-    private func converge(_ project: Project, because reason: String, quietWhenNothingToDo: Bool = false) {
+    /// How the reconciler plans: the file is the whole truth (services removed from it go), and
+    /// services whose rolling update failed stay as they are until their definition changes.
+    private func options(for project: Project) -> PlanOptions {
+        for (name, failed) in heldBack where project.services[name] != failed { heldBack[name] = nil }
+        return PlanOptions(removeOrphans: true, heldBack: Set(heldBack.keys))
+    }
+
+    private func converge(
+        _ project: Project, previous: Project?, because reason: String, quietWhenNothingToDo: Bool = false
+    ) {
+        let log = self.emitter(for: project.name)
         if !quietWhenNothingToDo { log(ReconcileRecord(.converge, reason)) }
-        let log = self.log
+        let failedRollouts = LockedList()
         do {
             let plan = try convergence.converge(
-                project,
+                project, options: options(for: project), previous: previous,
                 events: { event in
                     switch event {
                     case .finished(let action, _):
@@ -122,7 +139,13 @@ public final class Reconciler: @unchecked Sendable {
                             ReconcileRecord(
                                 .action, action.line, action: action.kind.rawValue, target: action.target,
                                 reasons: action.reasons))
+                    case .progress(let action, let message):
+                        log(
+                            ReconcileRecord(
+                                .action, "\(action.target): \(message)", action: action.kind.rawValue,
+                                target: action.target))
                     case .failed(let action, let error):
+                        if action.kind == .rollOut { failedRollouts.append(action.target) }
                         log(
                             ReconcileRecord(
                                 .error, "\(action.line): \(error)", action: action.kind.rawValue, target: action.target)
@@ -141,9 +164,27 @@ public final class Reconciler: @unchecked Sendable {
         } catch {
             log(ReconcileRecord(.error, "\(reason): \(error)"))
         }
+        for service in failedRollouts.values {
+            heldBack[service] = project.services[service]
+            log(
+                ReconcileRecord(
+                    .info,
+                    "service \(service) is held back after its failed rolling update until its definition changes"))
+        }
     }
 
-    private func report(_ failure: ReconcileLoadFailure) {
+    /// Logs a record and appends it to the project's event log (for `swiftstack events`).
+    private func emitter(for project: String) -> @Sendable (ReconcileRecord) -> Void {
+        let log = self.log
+        let events = ReconcileEventLog(stateRoot: convergence.stateRoot, project: project)
+        return { record in
+            log(record)
+            events.append(record)
+        }
+    }
+
+    private func report(_ failure: ReconcileLoadFailure, project: String? = nil) {
+        let log = project.map { emitter(for: $0) } ?? self.log
         for line in failure.diagnostics { log(ReconcileRecord(.invalid, line + " (nothing was changed)")) }
     }
 }
@@ -153,6 +194,15 @@ public struct ReconcileLoadFailure: Error, Sendable {
     public var diagnostics: [String]
 
     public init(diagnostics: [String]) { self.diagnostics = diagnostics }
+}
+
+/// Names appended from the executor's threads.
+final class LockedList: @unchecked Sendable {
+    private var items: [String] = []
+    private let lock = NSLock()
+
+    func append(_ item: String) { lock.withLock { items.append(item) } }
+    var values: [String] { lock.withLock { items } }
 }
 
 /// A flag set from one thread and read from another.

@@ -121,8 +121,10 @@ public final class Supervisor: Sendable {
         let running = containers.filter(\.isRunning)
         updateHealth(project, running: running, &loop)
         let health = shared.withLock { $0.health }
+        let draining = Set((try? FileManager.default.contentsOfDirectory(atPath: paths.draining)) ?? [])
         let members = running.compactMap { container -> NameTable.Member? in
-            guard let service = container.spec.labels[ProjectLabels.service] else { return nil }
+            guard let service = container.spec.labels[ProjectLabels.service], !draining.contains(container.name)
+            else { return nil }
             return NameTable.Member(name: container.name, service: service, health: health[container.name]?.status)
         }
         let table = NameTable.build(project: project, running: members, addresses: addresses)

@@ -23,6 +23,9 @@ public struct SupervisorPaths: Sendable, Equatable {
     public var restarts: String { directory + "/restarts.json" }
     /// `<id>` files: containers a user stopped, never restarted by policy.
     public var stopIntents: String { directory + "/stopped" }
+    /// Empty files named after containers a rolling update is about to stop: left out of DNS
+    /// answers and port backends.
+    public var draining: String { directory + "/draining" }
     public var projectFile: String { "\(stateRoot)/projects/\(project)/project.json" }
     public var projectLock: String { "\(runDirectory)/locks/\(project).lock" }
 }

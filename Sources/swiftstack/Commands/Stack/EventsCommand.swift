@@ -6,7 +6,8 @@ import Runtime
 
 /// `swiftstack events [--json] [SERVICE…]`: the project's container events as they happen
 /// (create, start, die with its exit code, health_status, destroy), found by comparing the
-/// runtime's containers and the supervisor's health.json every 100 ms. Runs until interrupted.
+/// runtime's containers and the supervisor's health.json every 100 ms, and the actions a
+/// running `reconcile` logs with their reasons (its event log, followed). Runs until interrupted.
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events", abstract: "Stream a project's container events.")
@@ -39,7 +40,10 @@ struct EventsCommand: ParsableCommand {
         let paths = scope.paths
         var seen: [String: Seen] = [:]
         var first = true
+        let reconcile = ReconcileEventFollower(
+            log: ReconcileEventLog(stateRoot: paths.stateRoot, project: paths.project))
         while true {
+            for line in reconcile.poll() { emitReconcile(line, project: paths.project) }
             let containers = (try? scope.containers(services)) ?? []
             let health = HealthFile.load(paths.health)
             var now: [String: Seen] = [:]
@@ -72,6 +76,30 @@ struct EventsCommand: ParsableCommand {
             first = false
             usleep(100_000)
         }
+    }
+
+    /// One record of the reconcile log: `TIME reconcile KIND: MESSAGE`, or its JSON with
+    /// `"type": "reconcile"`.
+    private func emitReconcile(_ line: String, project: String) {
+        guard var record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+            return
+        }
+        if !services.isEmpty {
+            let target = record["target"] as? String ?? ""
+            guard services.contains(where: { target == $0 || target.hasPrefix("\(project)-\($0)-") }) else { return }
+        }
+        let output: String
+        if json {
+            record["type"] = "reconcile"
+            let data = try? JSONSerialization.data(
+                withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
+            output = data.map { String(decoding: $0, as: UTF8.self) } ?? line
+        } else {
+            let time = record["time"] as? String ?? ""
+            output = "\(time) reconcile \(record["kind"] as? String ?? "?"): \(record["message"] as? String ?? "")"
+        }
+        var bytes = Array((output + "\n").utf8)
+        _ = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress, $0.count) }
     }
 
     private func emit(_ action: String, _ container: Container, _ extra: [String: String] = [:]) {

@@ -35,6 +35,8 @@ final class LiveProgress: @unchecked Sendable {
                 update(action) { $0 = Row(text: action.line, state: "⠿ working") }
             case .waiting(let action, let condition):
                 update(action) { $0.state = "⠿ waiting for \(condition)" }
+            case .progress(let action, let message):
+                update(action) { $0.state = "⠿ \(message)" }
             case .finished(let action, let seconds):
                 update(action) {
                     $0.state = String(format: "✔ %.2fs", seconds)

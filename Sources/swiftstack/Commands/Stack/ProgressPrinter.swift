@@ -11,6 +11,8 @@ enum ProgressPrinter {
             break
         case .waiting(let action, let condition):
             Console.error("  … \(action.target): waiting for \(condition)")
+        case .progress(let action, let message):
+            Console.error("  … \(action.target): \(message)")
         case .finished(let action, let seconds):
             Console.error(String(format: "  ✔ %@ (%.2fs)", action.line, seconds))
         case .failed(let action, let error):

@@ -60,6 +60,9 @@ struct ReconcileCommand: ParsableCommand {
         let project: Project?
         do {
             project = try reconciler.run()
+        } catch let error as OrchestratorError where error.code == .locked {
+            Console.error("error: \(error)")
+            throw ExitCode(1)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)
