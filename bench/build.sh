@@ -69,7 +69,9 @@ CONF
         sed -i 's|^FROM bench-busybox:latest|FROM localhost/bench-busybox:latest|' "$work/ctx/Dockerfile"
         "${podman[@]}" tag docker.io/library/bench-busybox:latest localhost/bench-busybox:latest >/dev/null 2>&1 || true
         podman_cold=$(median_ms 3 "${podman[@]}" build --network none --no-cache -q -t bench:cold "$work/ctx")
-        "${podman[@]}" build --network none -q -t bench:cached "$work/ctx" >/dev/null 2>&1
+        if ! "${podman[@]}" build --network none -q -t bench:cached "$work/ctx" >/dev/null 2>"$work/podman.err"; then
+            echo "podman build failed (its figures below are not comparable):"; tail -3 "$work/podman.err"
+        fi
         podman_cached=$(median_ms 5 "${podman[@]}" build --network none -q -t bench:cached "$work/ctx")
         echo "podman build --network none ($(podman --version | awk '{print $3}'), runc): cold median $podman_cold ms, no-change rebuild median $podman_cached ms"
         echo "ratio swiftstack/podman: cold $(ratio "$cold" "$podman_cold")x (goal <= 0.3x), cached $(ratio "$cached" "$podman_cached")x"

@@ -34,6 +34,8 @@ final class LayerWriter {
         var skipDevices = false
         /// Gzip the tar (`layer.v1.tar+gzip`); false writes the plain tar (`layer.v1.tar`).
         var compress = true
+        /// fsync the blob; false when the caller syncs its whole file system afterwards.
+        var sync = true
 
         init(
             clampModificationTime: Int? = Timestamp.sourceDateEpoch, skipDevices: Bool = false, compress: Bool = true
@@ -87,7 +89,9 @@ final class LayerWriter {
         try check(archive_write_close(tar), tar, "finish the tar stream")
         if let failure { throw failure }
         try gzip?.finish()
-        guard fsync(outputFD) == 0 else { throw ImageError(.io, "cannot fsync \(outputPath): \(Errno.text(errno))") }
+        guard !options.sync || fsync(outputFD) == 0 else {
+            throw ImageError(.io, "cannot fsync \(outputPath): \(Errno.text(errno))")
+        }
         let uncompressed = tarDigest.byteCount
         let diffID = tarDigest.finish()
         guard gzip != nil else {

@@ -26,11 +26,14 @@ extension ImageStore {
         try FileSystem.makeDirectories(snapshot + "/rootfs", mode: 0o755)
         var limits = extractionLimits
         limits.deviceNodes = .skip
-        try LayerArchive.extract(tarball: tarball, into: snapshot + "/rootfs", limits: limits)
+        // One syncfs for the snapshot and the blob, once both are written: the snapshot's
+        // writeback overlaps the writing of the blob instead of preceding it.
+        try LayerArchive.extract(tarball: tarball, into: snapshot + "/rootfs", limits: limits, sync: false)
         let layerPath = work.path + "/layer.tar"
-        let layer = try LayerArchive.writeLayer(
-            from: snapshot + "/rootfs", to: layerPath,
-            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, compress: false))
+        var options = LayerWriter.Options(clampModificationTime: sourceDateEpoch, compress: false)
+        options.sync = false
+        let layer = try LayerArchive.writeLayer(from: snapshot + "/rootfs", to: layerPath, options: options)
+        try FileSystem.syncFileSystem(of: work.path)
         let staged = StagedLayer(
             blobPath: layerPath, descriptor: layer.descriptor, diffID: layer.diffID, snapshot: snapshot)
         return try publishImport(
