@@ -8,7 +8,10 @@ BIN_RELEASE := .build/release/swiftstack
 # (mmdebstrap) and to run its tests (skopeo, umoci: image interoperability).
 APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev busybox-static iproute2 procps skopeo umoci mmdebstrap
 
-.PHONY: setup build release test lint bench images up down clean
+# Peers only the tests drive (podman interoperability); installed by `make test`, not by `make up`.
+TEST_APT_PACKAGES := podman runc
+
+.PHONY: setup test-deps build release test lint bench images up down clean
 
 ## setup: install the missing system packages (idempotent; apt-get only when something is missing)
 setup:
@@ -17,6 +20,14 @@ setup:
 		echo "==> installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "==> system packages present"; fi
+
+## test-deps: the test peers (apt-get only when something is missing)
+test-deps:
+	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "==> installing test peers:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "==> test peers present"; fi
 
 ## build: debug build
 build: setup
@@ -31,7 +42,7 @@ lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 ## test: everything CI checks (lint, then every test target; runtime tests need root)
-test: setup lint
+test: setup test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

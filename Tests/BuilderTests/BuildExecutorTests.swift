@@ -297,6 +297,66 @@ import Testing
         #expect(try sandbox.read(result.imageID, "/tmp/onbuild.txt") == "triggered\n")
     }
 
+    /// ONBUILD and SHELL are saved in the config as Docker saves them (`OnBuild`, `Shell`); a
+    /// separate, later build FROM the image runs the triggers and inherits the shell, and its
+    /// own image carries no triggers, so a grandchild runs none.
+    @Test func onbuildAndShellTravelInTheImageConfig() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (parent, _) = try await sandbox.build(
+            """
+            FROM busybox:test
+            SHELL ["/bin/sh", "-ec"]
+            ONBUILD RUN echo triggered >> /tmp/onbuild.txt
+            ONBUILD LABEL from.trigger=yes
+            """, tags: ["parent:1"])
+        let parentConfig = try sandbox.store.image(parent.imageID).config
+        #expect(parentConfig.onBuild == ["RUN echo triggered >> /tmp/onbuild.txt", "LABEL from.trigger=yes"])
+        #expect(parentConfig.shell == ["/bin/sh", "-ec"])
+        // The parent itself did not run its triggers.
+        #expect(try sandbox.read(parent.imageID, "/tmp/onbuild.txt") == nil)
+
+        let (child, _) = try await sandbox.build("FROM parent:1\nRUN echo $- > /tmp/flags\n", tags: ["child:1"])
+        let childConfig = try sandbox.store.image(child.imageID).config
+        #expect(try sandbox.read(child.imageID, "/tmp/onbuild.txt") == "triggered\n")
+        #expect(childConfig.labels["from.trigger"] == "yes")
+        #expect(childConfig.onBuild.isEmpty)
+        #expect(childConfig.shell == ["/bin/sh", "-ec"])
+        // RUN used the inherited `sh -ec`: errexit is on.
+        #expect(try sandbox.read(child.imageID, "/tmp/flags")?.contains("e") == true)
+
+        let (grandchild, _) = try await sandbox.build("FROM child:1\nRUN true\n", tags: ["grandchild:1"])
+        #expect(try sandbox.read(grandchild.imageID, "/tmp/onbuild.txt") == "triggered\n")
+    }
+
+    /// The merged view COPY --from reads (no overlayfs) follows overlayfs across three layers:
+    /// a file deleted in the second is gone, a directory made opaque there hides what the first
+    /// put in it, and what the third puts in it is there.
+    @Test func copyFromHonoursWhiteoutsAndOpaqueDirectories() async throws {
+        let sandbox = try BuildSandbox()
+        defer { sandbox.cleanup() }
+        let (result, _) = try await sandbox.build(
+            """
+            FROM busybox:test AS layers
+            RUN mkdir -p /data/keep /data/opaque && echo 1 > /data/gone.txt && echo old > /data/opaque/old.txt && echo k > /data/keep/k.txt
+            RUN rm /data/gone.txt && rm -rf /data/opaque && mkdir /data/opaque
+            RUN echo new > /data/opaque/new.txt
+            FROM busybox:test
+            COPY --from=layers /data /copied
+            COPY --from=layers /data/opaque/ /flat/
+            """)
+        let layers = try sandbox.store.layerDirectories(of: try sandbox.store.image(result.imageID))
+        #expect(layers.count >= 2)
+        #expect(try sandbox.read(result.imageID, "/copied/keep/k.txt") == "k\n")
+        #expect(try sandbox.read(result.imageID, "/copied/gone.txt") == nil)
+        #expect(try sandbox.read(result.imageID, "/copied/opaque/old.txt") == nil)
+        #expect(try sandbox.read(result.imageID, "/copied/opaque/new.txt") == "new\n")
+        #expect(try sandbox.read(result.imageID, "/flat/new.txt") == "new\n")
+        #expect(try sandbox.read(result.imageID, "/flat/old.txt") == nil)
+        let (_, listing) = try sandbox.run(result.imageID, ["ls", "-a", "/copied/opaque", "/copied"])
+        #expect(!listing.contains("old.txt") && !listing.contains("gone.txt") && !listing.contains(".wh."))
+    }
+
     @Test func runFailureReportsCodeLineAndLastOutput() async throws {
         let sandbox = try BuildSandbox()
         defer { sandbox.cleanup() }

@@ -50,6 +50,25 @@ struct ChangeTests {
         #expect(config.stopSignal == "SIGQUIT")
     }
 
+    @Test func healthcheckAndOnbuildAsDockerWritesThem() throws {
+        let config = try ImageConfig(healthcheck: ImageHealthcheck(test: ["CMD", "old"], retries: 9)).applying(
+            changes: [
+                "HEALTHCHECK --interval=1m30s --timeout=500ms --start-period=2s --retries=3 CMD wget -q localhost",
+                "ONBUILD RUN echo first",
+                #"ONBUILD COPY ["a", "/b"]"#,
+            ])
+        #expect(
+            config.healthcheck
+                == ImageHealthcheck(
+                    test: ["CMD-SHELL", "wget -q localhost"], interval: 90_000_000_000, timeout: 500_000_000,
+                    startPeriod: 2_000_000_000, retries: 3))
+        #expect(config.onBuild == ["RUN echo first", #"COPY ["a", "/b"]"#])
+        let exec = try config.applying(changes: [#"HEALTHCHECK CMD ["/bin/check", "-v"]"#])
+        // A new HEALTHCHECK replaces the old one entirely, options included.
+        #expect(exec.healthcheck == ImageHealthcheck(test: ["CMD", "/bin/check", "-v"]))
+        #expect(try config.applying(changes: ["healthcheck none"]).healthcheck == ImageHealthcheck(test: ["NONE"]))
+    }
+
     @Test(arguments: [
         ("RUN apt-get update", "RUN cannot be applied"),
         ("", "it is empty"),
@@ -60,6 +79,12 @@ struct ChangeTests {
         ("ENV A=\"unclosed", "is not closed"),
         ("STOPSIGNAL 9;rm", "is not a signal"),
         ("USER", "needs an argument"),
+        ("HEALTHCHECK --interval=soon CMD true", "is not a duration"),
+        ("HEALTHCHECK --every=5s CMD true", "unknown HEALTHCHECK option"),
+        ("HEALTHCHECK true", "takes CMD COMMAND or NONE"),
+        ("HEALTHCHECK NONE now", "takes no arguments"),
+        ("ONBUILD ONBUILD RUN x", "isn't allowed as an ONBUILD trigger"),
+        ("ONBUILD FROM busybox", "isn't allowed as an ONBUILD trigger"),
     ])
     func invalidChangesAreRefusedWithTheLine(_ line: String, _ reason: String) {
         #expect {

@@ -37,6 +37,11 @@ struct TransferTests {
         #expect(copy.id == image.id && copy.diffIDs == image.diffIDs && copy.config == image.config)
         #expect(copy.history == image.history)
         if format == .oci { #expect(copy.manifestDigest == image.manifestDigest) }
+        // RepoDigests: known only when the manifest came as is from a named OCI archive.
+        #expect(image.repoDigests.isEmpty)
+        #expect(copy.repoDigests == (format == .oci ? ["web@" + image.manifestDigest] : []))
+        _ = try target.tag("web:1", as: "other:2")
+        #expect(try target.image("other:2").repoDigests == copy.repoDigests)
         let layers = try target.layerDirectories(of: copy)
         #expect(try Files.read(layers[1] + "/srv/index.html") == Array("hello\n".utf8))
         #expect(

@@ -140,7 +140,7 @@ public struct ImageBuilder: Sendable {
                     let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     return KeyValue(String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
                 }
-                return BaseImage(environment: environment)
+                return BaseImage(environment: environment, onbuildTriggers: image.config.onBuild)
             },
             imageExists: { (try? lookup.image($0)) != nil })
         let context = BuildContext(

@@ -1,4 +1,5 @@
 import Glibc
+import Images
 
 /// A read-only view of an image's root filesystem as overlayfs would show it, computed from its
 /// unpacked layer directories (lowest first) without mounting anything: upper layers hide lower
@@ -120,11 +121,9 @@ struct LayeredTree {
         status.st_mode & S_IFMT == S_IFCHR && status.st_rdev == 0
     }
 
-    /// Opaque directories (`trusted.overlay.opaque=y`) would need `lgetxattr`, which Glibc's
-    /// Swift module hides and only CShim/CArchive reach; until Images exposes the flag, a
-    /// directory replaced wholesale in a later layer shows the union of old and new entries
-    /// here (overlayfs itself, used by RUN, is exact).
-    static func isOpaque(_ directory: String) -> Bool { false }
+    /// Opaque directories (`trusted.overlay.opaque=y`) hide every lower layer's entries at their
+    /// path, as overlayfs does; the unpacker sets the flag for `.wh..wh..opq`.
+    static func isOpaque(_ directory: String) -> Bool { OverlayAttributes.isOpaque(directory) }
 
     static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

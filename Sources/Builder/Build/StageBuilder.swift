@@ -6,7 +6,7 @@ import Runtime
 struct StageResult: Sendable {
     /// Nil for a `FROM scratch` stage that produced nothing.
     var image: Image?
-    /// Its SHELL, which a stage built on it inherits (the OCI config has no field for it).
+    /// Its SHELL, which a stage built on it inherits (also in the config's `Shell` once committed).
     var shell: [String]
 }
 
@@ -119,7 +119,11 @@ final class StageBuilder {
         case .image(let reference):
             current = try context.image(reference)
             config = current?.config ?? ImageConfig()
+            shell = config.shell ?? shell
         }
+        // The base's ONBUILD triggers run in this stage (the resolver put them first) and, as
+        // in Docker, are not handed further down.
+        config.onBuild = []
         if let platform = stage.platform {
             context.warn("FROM --platform=\(platform) is ignored: this builder builds for the host only")
         }
@@ -161,12 +165,13 @@ final class StageBuilder {
             config.volumes = Array(Set(config.volumes + paths)).sorted()
         case (.shell, .command(.exec(let words))):
             shell = words
+            config.shell = words
         case (.healthcheck, .healthcheck(let spec)):
             config.healthcheck = healthcheck(spec, inherited: config.healthcheck)
-        case (.onbuild, _):
-            // The OCI config of this store has no OnBuild field: the trigger is kept in the
-            // history, and a later `FROM <this stage>` runs it (the resolver inserts it there).
-            break
+        case (.onbuild, .onbuild(let trigger)):
+            // Saved as Docker does (`OnBuild`); a later `FROM` of this image or stage runs it
+            // (the resolver inserts it there).
+            config.onBuild.append(trigger.original.trimmingCharacters(in: .whitespaces))
         default:
             throw BuilderError(
                 .invalidArguments, "\(instruction.keyword.rawValue) has arguments of an unexpected shape")

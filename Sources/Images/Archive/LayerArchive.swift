@@ -9,11 +9,12 @@ public enum LayerArchive {
     /// relative first, as tar does. `.wh.NAME` becomes an overlayfs whiteout (character device
     /// 0/0) and `.wh..wh..opq` marks its directory `trusted.overlay.opaque=y`. Modes, owners,
     /// mtimes, extended attributes and hardlinks are preserved.
-    public static func extract(tarball: String, into directory: String, limits: ExtractionLimits = .default)
-        throws(ImageError)
-    {
+    /// With `sync` false the files are not synced: the caller must `syncfs` before publishing them.
+    public static func extract(
+        tarball: String, into directory: String, limits: ExtractionLimits = .default, sync: Bool = true
+    ) throws(ImageError) {
         let extractor = try LayerExtractor(rootPath: directory, limits: limits)
-        try extractor.extract(tarball: tarball)
+        try extractor.extract(tarball: tarball, sync: sync)
     }
 
     /// Writes `directory` as a gzip tar at `tarballGz` and returns its diff id (`sha256:` of the

@@ -37,7 +37,8 @@ final class LayerExtractor {
     deinit { close(rootFD) }
 
     /// Reads `tarball` and writes its entries below the root.
-    func extract(tarball: String) throws(ImageError) {
+    /// `sync` false leaves the final `syncfs` to the caller (who syncs more than this layer at once).
+    func extract(tarball: String, sync: Bool = true) throws(ImageError) {
         guard let archive = archive_read_new() else { throw ImageError(.io, "libarchive: out of memory") }
         defer { archive_read_free(archive) }
         archive_read_support_filter_all(archive)
@@ -66,7 +67,7 @@ final class LayerExtractor {
         }
         try applyDirectoryTimes()
         // One syncfs instead of an fsync per file: the caller renames the finished layer into place next.
-        syncfs(rootFD)
+        if sync { syncfs(rootFD) }
     }
 
     static func errorText(_ archive: OpaquePointer) -> String {

@@ -5,19 +5,25 @@ import Glibc
 struct LayerBlob: Equatable {
     /// `sha256:` of the uncompressed tar.
     var diffID: String
-    /// `sha256:` of the gzip blob.
+    /// `sha256:` of the blob (the gzip file, or the tar itself when uncompressed).
     var digest: String
-    /// Size of the gzip blob.
+    /// Size of the blob.
     var size: Int64
     /// Size of the uncompressed tar.
     var uncompressedSize: Int64
+    /// Whether the blob is gzip (`layer.v1.tar+gzip`) or the plain tar (`layer.v1.tar`).
+    var isCompressed = true
+
+    var mediaType: String { isCompressed ? OCIMediaType.layerGzip : OCIMediaType.layerTar }
 }
 
-/// Writes a directory as a reproducible gzip layer tar: entries sorted bytewise, pax format,
-/// no gzip timestamp, hardlinks kept, overlayfs whiteouts turned back into OCI `.wh.` entries.
+/// Writes a directory as a reproducible layer tar, gzip by default: entries sorted bytewise,
+/// pax format, no gzip timestamp, hardlinks kept, overlayfs whiteouts turned back into OCI
+/// `.wh.` entries.
 ///
 /// The tar stream is hashed (diff id) on its way into a parallel gzip compressor, whose
-/// output is hashed again (blob digest) on its way to the file.
+/// output is hashed again (blob digest) on its way to the file; uncompressed, the tar goes
+/// straight to the file and its digest is the diff id.
 final class LayerWriter {
     /// Choices that depend on where the tree comes from.
     struct Options {
@@ -26,10 +32,17 @@ final class LayerWriter {
         /// Leave out device nodes other than whiteouts (a root filesystem's `/dev`; the runtime
         /// mounts its own).
         var skipDevices = false
+        /// Gzip the tar (`layer.v1.tar+gzip`); false writes the plain tar (`layer.v1.tar`).
+        var compress = true
+        /// fsync the blob; false when the caller syncs its whole file system afterwards.
+        var sync = true
 
-        init(clampModificationTime: Int? = Timestamp.sourceDateEpoch, skipDevices: Bool = false) {
+        init(
+            clampModificationTime: Int? = Timestamp.sourceDateEpoch, skipDevices: Bool = false, compress: Bool = true
+        ) {
             self.clampModificationTime = clampModificationTime
             self.skipDevices = skipDevices
+            self.compress = compress
         }
     }
 
@@ -75,12 +88,18 @@ final class LayerWriter {
         try walk(directoryFD: rootFD, relative: [])
         try check(archive_write_close(tar), tar, "finish the tar stream")
         if let failure { throw failure }
-        try gzip!.finish()
-        guard fsync(outputFD) == 0 else { throw ImageError(.io, "cannot fsync \(outputPath): \(Errno.text(errno))") }
+        try gzip?.finish()
+        guard !options.sync || fsync(outputFD) == 0 else {
+            throw ImageError(.io, "cannot fsync \(outputPath): \(Errno.text(errno))")
+        }
         let uncompressed = tarDigest.byteCount
+        let diffID = tarDigest.finish()
+        guard gzip != nil else {
+            return LayerBlob(
+                diffID: diffID, digest: diffID, size: uncompressed, uncompressedSize: uncompressed, isCompressed: false)
+        }
         let size = gzipDigest.byteCount
-        return LayerBlob(
-            diffID: tarDigest.finish(), digest: gzipDigest.finish(), size: size, uncompressedSize: uncompressed)
+        return LayerBlob(diffID: diffID, digest: gzipDigest.finish(), size: size, uncompressedSize: uncompressed)
     }
 
     // MARK: - libarchive plumbing
@@ -88,7 +107,9 @@ final class LayerWriter {
     private func openArchives() throws(ImageError) {
         guard let tar = archive_write_new() else { throw ImageError(.io, "libarchive: out of memory") }
         self.tar = tar
-        gzip = ParallelGzip { [unowned self] (bytes) throws(ImageError) in try self.emitCompressed(bytes) }
+        if options.compress {
+            gzip = ParallelGzip { [unowned self] (bytes) throws(ImageError) in try self.emitCompressed(bytes) }
+        }
         let context = Unmanaged.passUnretained(self).toOpaque()
 
         archive_write_set_format_pax_restricted(tar)
@@ -106,7 +127,11 @@ final class LayerWriter {
         tarDigest.update(bytes)
         guard bytes.count > 0 else { return 0 }
         do {
-            try gzip!.write(bytes)
+            if let gzip {
+                try gzip.write(bytes)
+            } else {
+                try FileSystem.writeAll(outputFD, bytes, path: outputPath)
+            }
         } catch {
             failure = failure ?? error
             return -1

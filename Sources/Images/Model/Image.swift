@@ -19,11 +19,17 @@ public struct Image: Sendable, Equatable {
     public var os: String
     /// The steps that made the image, oldest first (the config's `history`).
     public var history: [HistoryEntry]
+    /// `NAME@sha256:<manifest>` for each name under which the image was loaded from an OCI
+    /// archive, whose manifest is kept byte for byte, so the digest is the one its source knows.
+    /// Empty for images made here (import, build, commit) and for those loaded from a Docker
+    /// archive (`manifest.json`), whose manifest the store makes. Docker fills it for pulled
+    /// images only; we have no registry, and a named OCI archive is the nearest equivalent.
+    public var repoDigests: [String]
 
     public init(
         id: String, references: [String], size: Int64, created: String, config: ImageConfig,
         diffIDs: [String], manifestDigest: String, architecture: String = "amd64", os: String = "linux",
-        history: [HistoryEntry] = []
+        history: [HistoryEntry] = [], repoDigests: [String] = []
     ) {
         self.id = id
         self.references = references
@@ -35,6 +41,7 @@ public struct Image: Sendable, Equatable {
         self.architecture = architecture
         self.os = os
         self.history = history
+        self.repoDigests = repoDigests
     }
 
     /// The first 12 hex digits of the id, as `docker image ls` shows it.

@@ -7,7 +7,8 @@
 extension ImageConfig {
     /// Instructions `apply(changes:)` understands, as `docker import --change` does.
     public static let changeInstructions = [
-        "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+        "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "ONBUILD", "STOPSIGNAL", "USER", "VOLUME",
+        "WORKDIR",
     ]
 
     /// Applies Dockerfile instructions (`CMD ["mariadbd"]`, `ENV A=1 B=2`, `EXPOSE 80/tcp`, …)
@@ -18,6 +19,8 @@ extension ImageConfig {
     /// unless a `CMD` came earlier among `changes`. `ENV`, `LABEL`, `USER`, `WORKDIR`, `VOLUME`,
     /// `EXPOSE` and `STOPSIGNAL` expand `$NAME` and `${NAME}` from the environment built so far,
     /// and accept quotes and backslash escapes. A relative `WORKDIR` continues the previous one.
+    /// `HEALTHCHECK [--interval=D --timeout=D --start-period=D --start-interval=D --retries=N]
+    /// CMD …|NONE` sets `Healthcheck`; `ONBUILD INSTRUCTION …` appends a trigger to `OnBuild`.
     /// Fails with `.invalidArgument`, naming the line, on anything else.
     public mutating func apply(changes: [String]) throws(ImageError) {
         var cmdSet = false
@@ -107,6 +110,10 @@ extension ImageConfig {
             let isName = signal.count > 1 && signal.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" }
             guard isNumber || isName else { throw invalid("'\(signal)' is not a signal name or number") }
             stopSignal = signal
+        case "HEALTHCHECK":
+            healthcheck = try Self.parseHealthcheck(arguments, invalid: invalid)
+        case "ONBUILD":
+            onBuild.append(try Self.parseTrigger(arguments, invalid: invalid))
         default:
             break
         }

@@ -15,11 +15,18 @@ public struct ImageConfig: Sendable, Equatable, Codable {
     public var labels: [String: String]
     public var stopSignal: String?
     public var healthcheck: ImageHealthcheck?
+    /// ONBUILD triggers as written after the keyword (`RUN echo hi`), run by a later build that
+    /// starts FROM this image; Docker's `OnBuild` (not part of the OCI spec, which other tools ignore).
+    public var onBuild: [String]
+    /// The SHELL a Dockerfile set (`["/bin/bash", "-c"]`), which builds FROM this image inherit;
+    /// Docker's `Shell`.
+    public var shell: [String]?
 
     public init(
         env: [String] = [], cmd: [String]? = nil, entrypoint: [String]? = nil, workingDir: String? = nil,
         user: String? = nil, exposedPorts: [String] = [], volumes: [String] = [],
-        labels: [String: String] = [:], stopSignal: String? = nil, healthcheck: ImageHealthcheck? = nil
+        labels: [String: String] = [:], stopSignal: String? = nil, healthcheck: ImageHealthcheck? = nil,
+        onBuild: [String] = [], shell: [String]? = nil
     ) {
         self.env = env
         self.cmd = cmd
@@ -31,6 +38,8 @@ public struct ImageConfig: Sendable, Equatable, Codable {
         self.labels = labels
         self.stopSignal = stopSignal
         self.healthcheck = healthcheck
+        self.onBuild = onBuild
+        self.shell = shell
     }
 
     enum CodingKeys: String, CodingKey {
@@ -44,6 +53,8 @@ public struct ImageConfig: Sendable, Equatable, Codable {
         case labels = "Labels"
         case stopSignal = "StopSignal"
         case healthcheck = "Healthcheck"
+        case onBuild = "OnBuild"
+        case shell = "Shell"
     }
 
     /// The empty JSON object OCI uses as the value of `ExposedPorts` and `Volumes` entries.
@@ -61,6 +72,8 @@ public struct ImageConfig: Sendable, Equatable, Codable {
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
         stopSignal = try container.decodeIfPresent(String.self, forKey: .stopSignal)
         healthcheck = try container.decodeIfPresent(ImageHealthcheck.self, forKey: .healthcheck)
+        onBuild = try container.decodeIfPresent([String].self, forKey: .onBuild) ?? []
+        shell = try container.decodeIfPresent([String].self, forKey: .shell)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,5 +93,7 @@ public struct ImageConfig: Sendable, Equatable, Codable {
         if !labels.isEmpty { try container.encode(labels, forKey: .labels) }
         try container.encodeIfPresent(stopSignal, forKey: .stopSignal)
         try container.encodeIfPresent(healthcheck, forKey: .healthcheck)
+        if !onBuild.isEmpty { try container.encode(onBuild, forKey: .onBuild) }
+        if let shell, !shell.isEmpty { try container.encode(shell, forKey: .shell) }
     }
 }

@@ -23,4 +23,7 @@ enum OCIAnnotation {
     static let imageSize = "io.swiftstack.image.size"
     /// The full `name:tag` in archives Docker and containerd write (`ref.name` is then the tag alone).
     static let containerdImageName = "io.containerd.image.name"
+    /// On a tagged index entry: the manifest came byte for byte from an archive that named it
+    /// so, so its digest is the one the image's source knows (`image inspect`'s `RepoDigests`).
+    static let repoDigest = "io.swiftstack.image.repo-digest"
 }

@@ -4,7 +4,7 @@ extension ImageStore {
     /// Imports a root filesystem tarball (gzip or plain tar) as a one-layer image tagged `reference`.
     ///
     /// The tarball is unpacked safely into a snapshot (device nodes are left out: the runtime
-    /// gives containers their own `/dev`), written back as a reproducible gzip layer, and only
+    /// gives containers their own `/dev`), written back as a reproducible layer, and only
     /// then are the blobs, the snapshot and the tag made visible. Importing the same tarball
     /// again reuses the layer and its snapshot. A tag already in use moves to the new image; the
     /// old one stays, untagged, until removed by id. `comment` goes into the history entry
@@ -13,6 +13,9 @@ extension ImageStore {
         tarball: String, reference: String, config: ImageConfig = ImageConfig(),
         createdBy: String = "swiftstack image import", comment: String? = nil
     ) throws(ImageError) -> Image {
+        // Imported layers are stored as plain tars (`layer.v1.tar`, which Docker, podman, skopeo
+        // and umoci read): gzip of a large root filesystem costs more than unpacking it on two
+        // cores, and `save` keeps layers as stored so digests survive a round trip.
         let reference = try ImageReference(parsing: reference)
         guard FileSystem.exists(tarball) else {
             throw ImageError(.notFound, "cannot import \(tarball): no such file")
@@ -23,11 +26,14 @@ extension ImageStore {
         try FileSystem.makeDirectories(snapshot + "/rootfs", mode: 0o755)
         var limits = extractionLimits
         limits.deviceNodes = .skip
-        try LayerArchive.extract(tarball: tarball, into: snapshot + "/rootfs", limits: limits)
-        let layerPath = work.path + "/layer.tar.gz"
-        let layer = try LayerArchive.writeLayer(
-            from: snapshot + "/rootfs", to: layerPath,
-            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch))
+        // One syncfs for the snapshot and the blob, once both are written: the snapshot's
+        // writeback overlaps the writing of the blob instead of preceding it.
+        try LayerArchive.extract(tarball: tarball, into: snapshot + "/rootfs", limits: limits, sync: false)
+        let layerPath = work.path + "/layer.tar"
+        var options = LayerWriter.Options(clampModificationTime: sourceDateEpoch, compress: false)
+        options.sync = false
+        let layer = try LayerArchive.writeLayer(from: snapshot + "/rootfs", to: layerPath, options: options)
+        try FileSystem.syncFileSystem(of: work.path)
         let staged = StagedLayer(
             blobPath: layerPath, descriptor: layer.descriptor, diffID: layer.diffID, snapshot: snapshot)
         return try publishImport(
@@ -53,7 +59,7 @@ extension ImageStore {
         defer { work.discard() }
         let staged = try stageLayer(
             from: directory, work: work.path, parentChainID: nil,
-            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, skipDevices: true))
+            options: LayerWriter.Options(clampModificationTime: sourceDateEpoch, skipDevices: true, compress: false))
         return try publishImport(
             staged, reference: reference, config: config,
             history: HistoryEntry(createdBy: createdBy, comment: comment))
@@ -101,9 +107,10 @@ extension OCIIndex {
 extension OCIDescriptor {
     var referenceName: String? { annotations?[OCIAnnotation.referenceName] }
 
-    /// Drops the tag, keeping the summary annotations.
+    /// Drops the tag (and the repo digest flag, which belongs to it), keeping the summary annotations.
     mutating func removeReferenceName() {
         annotations?[OCIAnnotation.referenceName] = nil
+        annotations?[OCIAnnotation.repoDigest] = nil
         if annotations?.isEmpty == true { annotations = nil }
     }
 }

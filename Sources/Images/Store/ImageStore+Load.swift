@@ -61,7 +61,9 @@ extension ImageStore {
                         size: Int64(planned.manifestBytes.count), platform: planned.platform)
                 }
                 var image = try record(descriptor, reference: nil)
-                for reference in planned.references { image = try record(descriptor, reference: reference) }
+                for reference in planned.references {
+                    image = try record(descriptor, reference: reference, knownDigest: !planned.manifestIsMade)
+                }
                 if !loaded.contains(where: { $0.manifestDigest == image.manifestDigest }) { loaded.append(image) }
             }
             return loaded

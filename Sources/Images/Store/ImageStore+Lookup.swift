@@ -103,11 +103,18 @@ extension ImageStore {
         let size = manifest.layers.reduce(Int64(0)) { total, layer in
             total + (layer.annotations?[OCIAnnotation.uncompressedSize].flatMap { Int64($0) } ?? layer.size)
         }
+        // Only names whose manifest digest is known from the image's source (an archive with
+        // the manifest and the name); images made here have none, as in Docker.
+        let repoDigests = Set(
+            index.manifests.filter {
+                $0.digest == manifestDigest && $0.annotations?[OCIAnnotation.repoDigest] == "true"
+            }
+            .compactMap(\.referenceName).compactMap { try? ImageReference(parsing: $0).name + "@" + manifestDigest })
         return Image(
             id: manifest.config.digest, references: references, size: size, created: configuration.created ?? "",
             config: configuration.config ?? ImageConfig(), diffIDs: configuration.rootfs.diffIDs,
             manifestDigest: manifestDigest, architecture: configuration.architecture, os: configuration.os,
-            history: configuration.history ?? []
+            history: configuration.history ?? [], repoDigests: repoDigests.sorted()
         )
     }
 }

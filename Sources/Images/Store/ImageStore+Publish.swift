@@ -39,10 +39,21 @@ extension ImageStore {
     }
 
     /// Adds a manifest (already in `blobs/`) to the index under `reference`, or untagged. Callers hold the lock.
-    func record(_ descriptor: OCIDescriptor, reference: ImageReference?) throws(ImageError) -> Image {
+    /// `knownDigest`: the manifest is byte for byte what a named source had (see `RepoDigests`).
+    func record(
+        _ descriptor: OCIDescriptor, reference: ImageReference?, knownDigest: Bool = false
+    ) throws(ImageError) -> Image {
         var descriptor = descriptor
         descriptor.annotations = try summaryAnnotations(manifestDigest: descriptor.digest)
         var index = try readIndex()
+        // Tagging the same manifest again (a later load of a Docker archive of it) keeps what was known.
+        let knewDigest = index.manifests.contains {
+            $0.digest == descriptor.digest && $0.referenceName == reference?.description
+                && $0.annotations?[OCIAnnotation.repoDigest] == "true"
+        }
+        if (knownDigest || knewDigest) && reference != nil {
+            descriptor.annotations?[OCIAnnotation.repoDigest] = "true"
+        }
         if let reference {
             index.tag(reference, manifest: descriptor)
         } else if !index.manifests.contains(where: { $0.digest == descriptor.digest }) {
@@ -74,7 +85,7 @@ extension ImageStore {
 extension LayerBlob {
     var descriptor: OCIDescriptor {
         OCIDescriptor(
-            mediaType: OCIMediaType.layerGzip, digest: digest, size: size,
+            mediaType: mediaType, digest: digest, size: size,
             annotations: [OCIAnnotation.uncompressedSize: String(uncompressedSize)])
     }
 }

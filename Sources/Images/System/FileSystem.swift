@@ -1,3 +1,4 @@
+import CArchive  // syncfs (Glibc's Swift module leaves the GNU extensions out)
 import Glibc
 
 /// Path-based file operations the store needs, each failing with an `ImageError` that names the path.
@@ -65,6 +66,17 @@ enum FileSystem {
         guard fd >= 0 else { throw ImageError(.io, "cannot open directory \(path): \(Errno.text(errno))") }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw ImageError(.io, "cannot fsync directory \(path): \(Errno.text(errno))") }
+    }
+
+    /// Writes back every dirty page of the file system holding `path` (one call instead of an
+    /// fsync per file of a freshly unpacked tree).
+    static func syncFileSystem(of path: String) throws(ImageError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ImageError(.io, "cannot open directory \(path): \(Errno.text(errno))") }
+        defer { close(fd) }
+        guard syncfs(fd) == 0 else {
+            throw ImageError(.io, "cannot sync the file system of \(path): \(Errno.text(errno))")
+        }
     }
 
     static func parent(of path: String) -> String {

@@ -14,7 +14,7 @@ struct ImageImportCommand: ParsableCommand {
     @Option(
         name: [.short, .customLong("change")],
         help:
-            "Apply a Dockerfile instruction to the image config (repeatable): CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR."
+            "Apply a Dockerfile instruction to the image config (repeatable): CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR."
     )
     var changes: [String] = []
 

@@ -34,6 +34,7 @@ struct ImageInspectCommand: ParsableCommand {
         init(_ image: Image) {
             id = image.id
             repoTags = image.references
+            repoDigests = image.repoDigests
             created = image.created
             architecture = image.architecture
             os = image.os
