@@ -75,7 +75,7 @@ extension AddressAllocator {
             }
             written += count
         }
-        guard fsync(fd) == 0 else {
+        guard !durable || fsync(fd) == 0 else {
             let error = storageError("flushing \(temporary)")
             close(fd)
             unlink(temporary)
@@ -88,6 +88,7 @@ extension AddressAllocator {
             throw error
         }
         // Make the rename itself durable.
+        guard durable else { return }
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
             _ = fsync(directoryFD)

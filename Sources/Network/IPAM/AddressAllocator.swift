@@ -19,6 +19,10 @@ public struct AddressAllocator: Sendable {
     public let pool: IPv4Subnet
     /// The size of the subnets carved from the pool.
     public let subnetPrefixLength: Int
+    /// Whether writes are flushed to disk (file and directory). `run --rm` containers skip it,
+    /// as their state files do: their addresses die with them, and a write lost in a crash
+    /// leaves at worst a stale allocation, which a full network or the sweep reclaims.
+    public var durable = true
 
     /// - Parameter directory: where the state and lock files live; created when missing.
     public init(directory: String, pool: IPv4Subnet = AddressAllocator.defaultPool, subnetPrefixLength: Int = 24) {

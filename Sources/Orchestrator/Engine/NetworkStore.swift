@@ -180,9 +180,11 @@ public struct NetworkStore: Sendable {
     /// Gives `container` an address on `network` and a veth (`interface` inside) into its
     /// namespace. Call it inside `withAttachLock`. Re-creates the bridge when a crash left
     /// the network recorded without it.
+    ///
+    /// - Parameter durable: false for a `run --rm` container (its allocation is not flushed to disk).
     public func attach(
         _ container: String, namespace: NetworkNamespace, network: String, requested: IPv4Address? = nil,
-        interface: String = "eth0"
+        interface: String = "eth0", durable: Bool = true
     ) throws -> HostLink {
         guard let info = self.network(network) else {
             throw OrchestratorError(
@@ -194,7 +196,9 @@ public struct NetworkStore: Sendable {
             _ = try BridgeNetwork.create(
                 name: network, subnet: info.subnet, gateway: info.gateway, internal: info.isInternal)
         }
-        let address = try allocate(container, network: network, requested: requested)
+        var allocator = self.allocator
+        allocator.durable = durable
+        let address = try allocate(container, network: network, requested: requested, allocator: allocator)
         // A recreated container reuses its predecessor's host link name, and the kernel frees the
         // old namespace's veth asynchronously (slowly on a loaded machine): wait for it a little.
         let deadline = Date().addingTimeInterval(2)
@@ -214,7 +218,9 @@ public struct NetworkStore: Sendable {
     }
 
     /// Releases `container`'s address on `network` (its veth goes with its namespace).
-    public func release(_ container: String, network: String) {
+    public func release(_ container: String, network: String, durable: Bool = true) {
+        var allocator = self.allocator
+        allocator.durable = durable
         try? allocator.release(container: container, network: network)
     }
 
@@ -226,7 +232,9 @@ public struct NetworkStore: Sendable {
 
     /// An address from the allocator. Containers removed without us (`run --rm`, `rm`) leave
     /// their addresses behind; a full network reclaims them.
-    private func allocate(_ container: String, network: String, requested: IPv4Address?) throws -> IPv4Address {
+    private func allocate(
+        _ container: String, network: String, requested: IPv4Address?, allocator: AddressAllocator
+    ) throws -> IPv4Address {
         if let address = try? allocator.allocate(container: container, network: network, requested: requested) {
             return address
         }

@@ -12,17 +12,20 @@ final class RunAttachment {
     let network: String
     let container: String
     let namespace: NetworkNamespace
+    /// False for `run --rm`: the address's allocation and release are not flushed to disk.
+    let durable: Bool
 
-    init(store: NetworkStore, network: String, container: String, namespace: NetworkNamespace) {
+    init(store: NetworkStore, network: String, container: String, namespace: NetworkNamespace, durable: Bool) {
         self.store = store
         self.network = network
         self.container = container
         self.namespace = namespace
+        self.durable = durable
     }
 
     /// Gives the container's address back (it was removed, or never started).
     func release() {
-        store.release(container, network: network)
+        store.release(container, network: network, durable: durable)
     }
 
     /// Starts the network's name server unless one runs, without waiting for it.
@@ -70,9 +73,10 @@ extension RunCommand {
         spec.dnsServers = ["\(info.gateway)"]
         spec.labels[RunNetworkLabel.key] = name
         if !networkAlias.isEmpty { spec.labels[NetworkStore.aliasesLabel] = networkAlias.joined(separator: ",") }
-        let attachment = RunAttachment(store: store, network: name, container: spec.name, namespace: namespace)
+        let attachment = RunAttachment(
+            store: store, network: name, container: spec.name, namespace: namespace, durable: !rm)
         try store.withAttachLock {
-            let link = try store.attach(spec.name, namespace: namespace, network: name)
+            let link = try store.attach(spec.name, namespace: namespace, network: name, durable: !rm)
             let names = [spec.name] + (spec.hostname == spec.name ? [] : [spec.hostname]) + networkAlias
             spec.extraHosts = ["\(link.address) \(names.joined(separator: " "))"] + spec.extraHosts
             do { _ = try runtime.create(spec) } catch {

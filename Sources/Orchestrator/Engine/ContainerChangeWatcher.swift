@@ -1,0 +1,104 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// Tells a name server the moment a container of a state root is created, started, stopped or
+/// removed, or an address is allocated or released, so DNS follows within milliseconds instead
+/// of a polling period: inotify on `<stateRoot>/containers/` (container directories come and
+/// go), on every container's directory (`state.json` is replaced by a rename on start and on
+/// exit, and `stop` returns only once the exit is recorded) and on `<stateRoot>/ipam/`.
+///
+/// Kernel events rather than messages from the CLI: every writer of container state (`run`,
+/// the monitors, `stop`, `rm`, the supervisor's restarts, a crash settled later) is covered
+/// without any of them knowing who listens.
+public final class ContainerChangeWatcher: Sendable {
+    private let fd: Int32
+    private let containers: String
+    private let state = Mutex(State())
+
+    private struct State {
+        var changed = true
+        var watchedDirectories: [Int32: String] = [:]
+    }
+
+    private static let mask = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ONLYDIR)
+
+    /// Starts watching (a thread blocks on the inotify descriptor for the process's lifetime).
+    public init(stateRoot: String) throws {
+        containers = stateRoot + "/containers"
+        fd = inotify_init1(Int32(IN_CLOEXEC))
+        guard fd >= 0 else { throw OrchestratorError.system("inotify_init1", "") }
+        for directory in [containers, stateRoot + "/ipam"] {
+            try? FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard inotify_add_watch(fd, directory, Self.mask) >= 0 else {
+                close(fd)
+                throw OrchestratorError.system("watch", directory)
+            }
+        }
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: containers)) ?? [] {
+            watchContainer(entry)
+        }
+        Thread.detachNewThread { [self] in readEvents() }
+    }
+
+    /// Whether anything changed since the last call (true on the first call).
+    public func takeChange() -> Bool {
+        state.withLock { state in
+            defer { state.changed = false }
+            return state.changed
+        }
+    }
+
+    /// Whether something changed since the last `takeChange`, without taking it.
+    public var hasPendingChange: Bool { state.withLock { $0.changed } }
+
+    /// Sleeps up to `timeout`, returning early (within a few milliseconds) on a change.
+    public func pause(upTo timeout: Duration) async {
+        let slice = Duration.milliseconds(5)
+        var waited = Duration.zero
+        while waited < timeout {
+            if hasPendingChange { return }
+            try? await Task.sleep(for: slice)
+            waited += slice
+        }
+    }
+
+    private func watchContainer(_ name: String) {
+        let directory = containers + "/" + name
+        let watch = inotify_add_watch(fd, directory, Self.mask)
+        if watch >= 0 { state.withLock { $0.watchedDirectories[watch] = directory } }
+    }
+
+    private func readEvents() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            var offset = 0
+            var newContainers: [String] = []
+            while offset + MemoryLayout<inotify_event>.size <= n {
+                let (watch, mask, length) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
+                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    return (event.wd, event.mask, Int(event.len))
+                }
+                let nameStart = offset + MemoryLayout<inotify_event>.size
+                let name = String(
+                    decoding: buffer[nameStart..<min(nameStart + length, n)].prefix { $0 != 0 }, as: UTF8.self)
+                offset = nameStart + length
+                if mask & UInt32(IN_IGNORED) != 0 {
+                    _ = state.withLock { $0.watchedDirectories.removeValue(forKey: watch) }
+                    continue
+                }
+                let inContainers = state.withLock { $0.watchedDirectories[watch] == nil }
+                if inContainers && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 && mask & UInt32(IN_ISDIR) != 0 {
+                    newContainers.append(name)
+                }
+            }
+            // Watched before the change is announced, so the rescan it causes cannot miss a start.
+            for name in newContainers where !name.isEmpty { watchContainer(name) }
+            state.withLock { $0.changed = true }
+        }
+    }
+}
