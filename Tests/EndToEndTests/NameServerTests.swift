@@ -105,4 +105,34 @@ import Testing
             "the stack's names outlive it")
         #expect(SupervisorDNSProbe.answers(standalone, server: gateway) == 1)
     }
+
+    @Test func aStackNameFollowsStopAndStartWithin100Milliseconds() throws {
+        let sandbox = try SupervisorSandbox()
+        let gateway = "10.121.\(sandbox.subnetOctet).1"
+        try sandbox.writeStack(
+            """
+              api:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sleep", "600"]
+            """)
+        try #require(try sandbox.run(["up", "-d"]).status == 0)
+        #expect(eventually(5) { SupervisorDNSProbe.answers("api", server: gateway, timeoutMilliseconds: 50) == 1 })
+
+        let stopped = try sandbox.run(["stop", "api"])
+        let gone = Self.millisecondsUntil {
+            SupervisorDNSProbe.answers("api", server: gateway, timeoutMilliseconds: 50) == 0
+        }
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect((gone ?? .infinity) < 100, "a stopped service's name went after \(gone.map { "\($0) ms" } ?? "never")")
+
+        let started = try sandbox.run(["start", "api"])
+        let back = Self.millisecondsUntil {
+            SupervisorDNSProbe.answers("api", server: gateway, timeoutMilliseconds: 50) == 1
+        }
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect((back ?? .infinity) < 100, "a started service's name came after \(back.map { "\($0) ms" } ?? "never")")
+        #expect(try sandbox.run(["down", "-t", "1"]).status == 0)
+    }
 }

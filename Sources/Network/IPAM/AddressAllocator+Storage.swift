@@ -31,6 +31,13 @@ extension AddressAllocator {
         return result
     }
 
+    /// The state as last written, without the lock: writes replace the file by a rename, so a
+    /// reader always sees one whole version. Readers (the name servers, which look on every
+    /// container change) thus never hold up an allocation.
+    func snapshot() throws(NetworkError) -> AllocatorState {
+        try readState().state
+    }
+
     private func readState() throws(NetworkError) -> (state: AllocatorState, bytes: [UInt8]) {
         let fd = open(statePath, O_RDONLY | O_CLOEXEC)
         if fd < 0 {

@@ -108,12 +108,12 @@ public struct AddressAllocator: Sendable {
 
     /// The lease of `network`, or nil when it has none.
     public func lease(of network: String) throws(NetworkError) -> NetworkLease? {
-        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network]?.lease }
+        try snapshot().networks[network]?.lease
     }
 
     /// The names of every network holding a subnet.
     public func leasedNetworks() throws(NetworkError) -> [String] {
-        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks.keys.sorted() }
+        try snapshot().networks.keys.sorted()
     }
 
     /// Forgets `network` and every address allocated in it.
@@ -190,7 +190,6 @@ public struct AddressAllocator: Sendable {
 
     /// Every container's address on `network`.
     public func allocations(network: String) throws(NetworkError) -> [String: IPv4Address] {
-        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network]?.addresses ?? [:]
-        }
+        try snapshot().networks[network]?.addresses ?? [:]
     }
 }

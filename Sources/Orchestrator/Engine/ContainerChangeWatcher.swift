@@ -78,6 +78,7 @@ public final class ContainerChangeWatcher: Sendable {
             if n <= 0 { return }
             var offset = 0
             var newContainers: [String] = []
+            var relevant = false
             while offset + MemoryLayout<inotify_event>.size <= n {
                 let (watch, mask, length) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
@@ -91,14 +92,22 @@ public final class ContainerChangeWatcher: Sendable {
                     _ = state.withLock { $0.watchedDirectories.removeValue(forKey: watch) }
                     continue
                 }
-                let inContainers = state.withLock { $0.watchedDirectories[watch] == nil }
-                if inContainers && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 && mask & UInt32(IN_ISDIR) != 0 {
-                    newContainers.append(name)
+                let inContainerDirectory = state.withLock { $0.watchedDirectories[watch] != nil }
+                if inContainerDirectory {
+                    // Only the state file says whether it runs (temporary files, logs and the
+                    // container's other files come and go without changing any name).
+                    if name == "state.json" { relevant = true }
+                } else if mask & UInt32(IN_ISDIR) != 0 {
+                    // A container directory in `containers/` (created or removed).
+                    if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { newContainers.append(name) }
+                    relevant = true
+                } else if name == "ipam.json" {
+                    relevant = true
                 }
             }
             // Watched before the change is announced, so the rescan it causes cannot miss a start.
             for name in newContainers where !name.isEmpty { watchContainer(name) }
-            state.withLock { $0.changed = true }
+            if relevant { state.withLock { $0.changed = true } }
         }
     }
 }

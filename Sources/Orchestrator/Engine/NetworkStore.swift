@@ -192,21 +192,31 @@ public struct NetworkStore: Sendable {
                 hint: "create it with `swiftstack network create \(network)`, or run `swiftstack up` for a stack's own")
         }
         let bridge = BridgeNetwork(name: network, subnet: info.subnet, gateway: info.gateway, internal: info.isInternal)
-        if try !bridge.exists() {
-            _ = try BridgeNetwork.create(
-                name: network, subnet: info.subnet, gateway: info.gateway, internal: info.isInternal)
-        }
         var allocator = self.allocator
         allocator.durable = durable
         let address = try allocate(container, network: network, requested: requested, allocator: allocator)
         // A recreated container reuses its predecessor's host link name, and the kernel frees the
         // old namespace's veth asynchronously (slowly on a loaded machine): wait for it a little.
         let deadline = Date().addingTimeInterval(2)
+        var bridgeRecreated = false
         while true {
             do {
                 return try bridge.attach(
                     container: container, containerNetns: namespace, address: address, interfaceName: interface)
             } catch {
+                // The bridge is looked for only when the attachment failed (saving a netlink
+                // round trip on every attach): a crash may have left the network without it.
+                if error.code == .notFound, !bridgeRecreated, (try? bridge.exists()) == false {
+                    bridgeRecreated = true
+                    do {
+                        _ = try BridgeNetwork.create(
+                            name: network, subnet: info.subnet, gateway: info.gateway, internal: info.isInternal)
+                        continue
+                    } catch {
+                        try? allocator.release(container: container, network: network)
+                        throw error
+                    }
+                }
                 let leftOver = error.code == .alreadyExists
                 if !leftOver || Date() >= deadline {
                     try? allocator.release(container: container, network: network)

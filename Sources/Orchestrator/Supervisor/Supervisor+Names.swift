@@ -13,8 +13,11 @@ extension Supervisor {
         for network in project.networks where loop.dnsServers[network] == nil {
             guard let record = engine.networkRecords.load(network), let gateway = record.gateway else { continue }
             guard record.project == project.name else {
-                NetworkNameServer(store: engine.networkStore, network: network).startIfNeeded(
-                    executable: engine.monitorExecutable)
+                // Only while some container runs on it: the server exits when none does.
+                if table[network]?.isEmpty == false {
+                    NetworkNameServer(store: engine.networkStore, network: network).startIfNeeded(
+                        executable: engine.monitorExecutable)
+                }
                 continue
             }
             let records = loop.dnsRecords[network] ?? DNSRecords()
