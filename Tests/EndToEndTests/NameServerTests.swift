@@ -135,4 +135,28 @@ import Testing
         #expect((back ?? .infinity) < 100, "a started service's name came after \(back.map { "\($0) ms" } ?? "never")")
         #expect(try sandbox.run(["down", "-t", "1"]).status == 0)
     }
+
+    @Test func theNameServerGivesARemovedContainersAddressBack() throws {
+        let sandbox = try Sandbox()
+        let network = sandbox.name("rm")
+        try sandbox.createNetwork(network)
+        let ipam = sandbox.stack.stateRoot + "/ipam/ipam.json"
+        func allocated() -> [String] {
+            let data = FileManager.default.contents(atPath: ipam) ?? Data()
+            let state = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let networks = state?["networks"] as? [String: [String: Any]]
+            return ((networks?[network]?["addresses"] as? [String: String]) ?? [:]).keys.sorted()
+        }
+        let keeper = "k\(sandbox.id)"
+        try #require(
+            try sandbox.run(["run", "-d", "--name", keeper, "--network", network, "busybox", "sleep", "600"]).status
+                == 0)
+        // `run --rm` leaves its release to the network's name server, off the command's path.
+        let once = "o\(sandbox.id)"
+        let ran = try sandbox.run(["run", "--rm", "--name", once, "--network", network, "busybox", "true"])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(eventually(3) { allocated() == [keeper] }, "allocations left: \(allocated())")
+        #expect(try sandbox.run(["rm", "-f", keeper]).status == 0)
+        #expect(eventually(3) { allocated().isEmpty }, "allocations left: \(allocated())")
+    }
 }

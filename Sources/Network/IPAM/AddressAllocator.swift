@@ -183,8 +183,13 @@ public struct AddressAllocator: Sendable {
 
     /// Returns `container`'s address on `network` to the pool (it is reused last).
     public func release(container: String, network: String) throws(NetworkError) {
+        try release(containers: [container], network: network)
+    }
+
+    /// Returns the addresses of `containers` on `network` to the pool, in one write.
+    public func release(containers: [String], network: String) throws(NetworkError) {
         try withState { (state: inout AllocatorState) throws(NetworkError) in
-            state.networks[network]?.release(container)
+            for container in containers { state.networks[network]?.release(container) }
         }
     }
 

@@ -34,6 +34,9 @@ public struct NetworkNameServer: Sendable {
 
     static let tick = Duration.milliseconds(100)
     static let idleExitSeconds = 2.0
+    /// How long the network must have been quiet before removed containers' addresses are
+    /// given back.
+    static let reclaimQuietSeconds = 0.2
 
     /// Whether a server for this network runs (holds its pid file's lock).
     public var isRunning: Bool {
@@ -76,15 +79,26 @@ public struct NetworkNameServer: Sendable {
         var names: [String: [IPv4Address]] = [:]
         var idleSince: Date?
         let watcher = try? ContainerChangeWatcher(stateRoot: store.stateRoot)
+        var lastChange = Date()
         while true {
-            _ = watcher?.takeChange()
+            if watcher?.takeChange() ?? false { lastChange = Date() }
             guard let info = store.network(network) else {
                 log("network \(network) was removed; exiting")
                 break
             }
             let containers = store.runtime.list()
+            let addresses = (try? store.allocator.allocations(network: network)) ?? [:]
             let running = store.members(of: network, containers: containers).filter(\.isRunning)
-            let (wanted, domains) = table(containers: containers)
+            let (wanted, domains) = table(containers: containers, addresses: addresses)
+            // Addresses of removed containers (`run --rm` leaves its own to us) go back to the pool
+            // once the network has been quiet for a moment, in one write: never in the way of
+            // containers starting back to back (reclaiming holds the network lock).
+            let existing = Set(containers.map(\.name))
+            if addresses.keys.contains(where: { !existing.contains($0) }),
+                Date().timeIntervalSince(lastChange) > Self.reclaimQuietSeconds
+            {
+                store.reclaimAddresses(network: network)
+            }
             records.setDomains(domains)
             for (name, addresses) in wanted where names[name] != addresses { records.set(name, to: addresses) }
             for name in names.keys where wanted[name] == nil { records.set(name, to: []) }
@@ -125,8 +139,9 @@ public struct NetworkNameServer: Sendable {
     }
 
     /// The names the network answers (name → addresses) and the stacks' domains among them.
-    func table(containers: [Container]) -> (names: [String: [IPv4Address]], domains: Set<String>) {
-        let addresses = (try? store.allocator.allocations(network: network)) ?? [:]
+    func table(
+        containers: [Container], addresses: [String: IPv4Address]
+    ) -> (names: [String: [IPv4Address]], domains: Set<String>) {
         var names: [String: [IPv4Address]] = [:]
         func add(_ name: String, _ address: IPv4Address) {
             if names[name]?.contains(address) != true { names[name, default: []].append(address) }

@@ -252,11 +252,22 @@ public struct NetworkStore: Sendable {
         return try allocator.allocate(container: container, network: network, requested: requested)
     }
 
+    /// Releases the addresses on `network` of containers that no longer exist, in one write,
+    /// unless someone attaches or sweeps right now (they hold the network lock: an address
+    /// allocated for a container still being created must stay). Run by the network's name
+    /// server once the network is quiet, so a `run --rm` leaves its release off the command's
+    /// path. Returns false when it had to skip.
+    @discardableResult
+    public func reclaimAddresses(network: String) -> Bool {
+        (try? withLock(LOCK_EX | LOCK_NB) {
+            releaseStaleAddresses(network: network, existing: Set(runtime.list().map(\.name)))
+        }) != nil
+    }
+
     private func releaseStaleAddresses(network: String, existing: Set<String>) {
-        for (container, _) in (try? allocator.allocations(network: network)) ?? [:] where !existing.contains(container)
-        {
-            try? allocator.release(container: container, network: network)
-        }
+        let allocated = (try? allocator.allocations(network: network)) ?? [:]
+        let stale = allocated.keys.filter { !existing.contains($0) }
+        if !stale.isEmpty { try? allocator.release(containers: stale.sorted(), network: network) }
     }
 
     func withLock<T>(_ operation: Int32, _ body: () throws -> T) throws -> T {

@@ -23,8 +23,9 @@ struct MonitorCommand: ParsableCommand {
         let report: Int32 = 3
         do {
             // A `run -d -p` container's published ports live exactly as long as its monitor.
-            let proxies = try RunPortProxies.start(
-                for: global.containerRuntime.container(id), store: global.networkStore)
+            let proxies =
+                try RunPortsLabel.mayPublish(id, stateRoot: global.stateRoot)
+                ? RunPortProxies.start(for: global.containerRuntime.container(id), store: global.networkStore) : nil
             defer { withExtendedLifetime(proxies) {} }
             _ = try global.containerRuntime.runOwned(id, echo: false, stdin: nil, rawTerminal: false) { _ in
                 _ = MonitorReport.success.withCString { write(report, $0, strlen($0)) }

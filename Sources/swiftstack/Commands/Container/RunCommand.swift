@@ -94,9 +94,10 @@ struct RunCommand: ParsableCommand {
             return
         }
         attachment?.startNameServer(global)
-        defer { if rm { attachment?.release() } }
+        defer { if rm { attachment?.releaseAfterRemoval() } }
         // A foreground run owns its container, so it holds the proxies itself.
         let proxies = try ContainerCommandErrors.reporting(exitCode: 125) {
+            guard !ports.isEmpty else { return nil as RunPortProxies? }
             do { return try RunPortProxies.start(for: runtime.container(spec.id), store: global.networkStore) } catch {
                 try? runtime.delete(spec.id, force: true)
                 if !rm { attachment?.release() }

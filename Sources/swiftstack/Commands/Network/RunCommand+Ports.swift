@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import Network
 import Orchestrator
@@ -8,6 +9,15 @@ import StackFile
 /// The label holding a `run -p` container's published ports (`PortMapping.label`).
 enum RunPortsLabel {
     static let key = "swiftstack.ports"
+
+    /// Whether container `id`'s spec may carry the label, from its raw bytes: most monitors
+    /// publish nothing, and decoding the spec only to find that out would delay every `run -d`.
+    static func mayPublish(_ id: String, stateRoot: String) -> Bool {
+        guard let spec = FileManager.default.contents(atPath: "\(stateRoot)/containers/\(id)/config.json") else {
+            return true
+        }
+        return spec.range(of: Data(key.utf8)) != nil
+    }
 
     /// `ps`'s PORTS column: `0.0.0.0:8080->80/tcp, …` while the container runs (its monitor
     /// holds the ports), empty otherwise.
@@ -37,8 +47,8 @@ extension RunCommand {
         }
         var mappings: [PortMapping] = []
         for text in publish {
-            let port: Port
-            switch Port.parse(shortSyntax: text) {
+            let port: StackFile.Port
+            switch StackFile.Port.parse(shortSyntax: text) {
             case .success(let parsed): port = parsed
             case .failure(let failure):
                 throw RuntimeError(
