@@ -57,7 +57,9 @@ default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 [engine]
 runtime = "runc"
 CONF
-    podman=(env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver vfs)
+    # podman refuses a run root longer than 50 characters.
+    podman_run=$(mktemp -d /tmp/ssbpm.XXXXXX)
+    podman=(env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/podman/root" --runroot "$podman_run" --storage-driver vfs)
     tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
     if "${podman[@]}" import "$work/rootfs.tar" localhost/bench-busybox:latest >/dev/null 2>&1; then
         podman_ms=$(median_ms 11 "${podman[@]}" run --rm --network none localhost/bench-busybox:latest true)
@@ -67,6 +69,7 @@ CONF
     else
         echo "podman is installed but could not import the base image here; no comparison"
     fi
+    rm -rf "$podman_run"
     echo "ip_forward after podman: $(cat /proc/sys/net/ipv4/ip_forward) (must stay 0)"
 else
     echo "podman not installed: no comparison"

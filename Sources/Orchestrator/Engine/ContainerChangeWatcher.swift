@@ -6,7 +6,8 @@ import Synchronization
 /// removed, or an address is allocated or released, so DNS follows within milliseconds instead
 /// of a polling period: inotify on `<stateRoot>/containers/` (container directories come and
 /// go), on every container's directory (`state.json` is replaced by a rename on start and on
-/// exit, and `stop` returns only once the exit is recorded) and on `<stateRoot>/ipam/`.
+/// exit, and `stop` returns only once the exit is recorded), on `<stateRoot>/ipam/` and on
+/// `<stateRoot>/networks/`.
 ///
 /// Kernel events rather than messages from the CLI: every writer of container state (`run`,
 /// the monitors, `stop`, `rm`, the supervisor's restarts, a crash settled later) is covered
@@ -19,6 +20,11 @@ public final class ContainerChangeWatcher: Sendable {
     private struct State {
         var changed = true
         var watchedDirectories: [Int32: String] = [:]
+        /// The one `pause` waiting, resumed by a change or its timeout.
+        var waiter: CheckedContinuation<Void, Never>?
+        var pauseID: UInt64 = 0
+        /// A pause whose timeout fired before it began to wait.
+        var expiredPause: UInt64 = 0
     }
 
     private static let mask = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ONLYDIR)
@@ -28,7 +34,7 @@ public final class ContainerChangeWatcher: Sendable {
         containers = stateRoot + "/containers"
         fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw OrchestratorError.system("inotify_init1", "") }
-        for directory in [containers, stateRoot + "/ipam"] {
+        for directory in [containers, stateRoot + "/ipam", stateRoot + "/networks"] {
             try? FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             guard inotify_add_watch(fd, directory, Self.mask) >= 0 else {
@@ -53,15 +59,39 @@ public final class ContainerChangeWatcher: Sendable {
     /// Whether something changed since the last `takeChange`, without taking it.
     public var hasPendingChange: Bool { state.withLock { $0.changed } }
 
-    /// Sleeps up to `timeout`, returning early (within a few milliseconds) on a change.
+    /// Sleeps up to `timeout`, returning as soon as something changes (at once when a change
+    /// is pending). One caller at a time.
     public func pause(upTo timeout: Duration) async {
-        let slice = Duration.milliseconds(5)
-        var waited = Duration.zero
-        while waited < timeout {
-            if hasPendingChange { return }
-            try? await Task.sleep(for: slice)
-            waited += slice
+        let id = state.withLock { state -> UInt64 in
+            state.pauseID &+= 1
+            return state.pauseID
         }
+        let timer = Task { [self] in
+            try? await Task.sleep(for: timeout)
+            if !Task.isCancelled { expire(id) }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.changed || state.expiredPause == id { return true }
+                state.waiter = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+        timer.cancel()
+    }
+
+    private func expire(_ id: UInt64) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.pauseID == id else { return nil }
+            guard let waiter = state.waiter else {
+                state.expiredPause = id
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
     }
 
     private func watchContainer(_ name: String) {
@@ -101,13 +131,20 @@ public final class ContainerChangeWatcher: Sendable {
                     // A container directory in `containers/` (created or removed).
                     if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { newContainers.append(name) }
                     relevant = true
-                } else if name == "ipam.json" {
+                } else if name.hasSuffix(".json") {
+                    // `ipam/ipam.json`, or a network's record made, changed or removed.
                     relevant = true
                 }
             }
             // Watched before the change is announced, so the rescan it causes cannot miss a start.
             for name in newContainers where !name.isEmpty { watchContainer(name) }
-            if relevant { state.withLock { $0.changed = true } }
+            guard relevant else { continue }
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.changed = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
         }
     }
 }

@@ -32,7 +32,11 @@ public struct NetworkNameServer: Sendable {
     var pidFile: String { directory + "/dns.pid" }
     var logFile: String { directory + "/dns.log" }
 
-    static let tick = Duration.milliseconds(100)
+    /// How often the server looks again without being woken: changes wake it at once
+    /// (`ContainerChangeWatcher`); the tick catches what no watched file shows (a stack
+    /// replica's health). Without inotify, the tick is all there is.
+    static let tick = Duration.seconds(1)
+    static let tickWithoutWatcher = Duration.milliseconds(100)
     static let idleExitSeconds = 2.0
     /// How long the network must have been quiet before removed containers' addresses are
     /// given back.
@@ -133,7 +137,11 @@ public struct NetworkNameServer: Sendable {
             } else {
                 idleSince = nil
             }
-            if let watcher { await watcher.pause(upTo: Self.tick) } else { try? await Task.sleep(for: Self.tick) }
+            if let watcher {
+                await watcher.pause(upTo: Self.tick)
+            } else {
+                try? await Task.sleep(for: Self.tickWithoutWatcher)
+            }
         }
         await server?.stop()
     }
