@@ -32,6 +32,40 @@ enum HostProbe {
         return String(decoding: response, as: UTF8.self)
     }
 
+    /// `GET /` on `[::1]:port`; "" when the host has no IPv6 loopback or the connection fails.
+    static func httpGetIPv6Loopback(port: Int) -> String {
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = UInt16(port).bigEndian
+        address.sin6_addr = in6addr_loopback
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+            }
+        }
+        guard connected else { return "" }
+        _ = "GET / HTTP/1.0\r\n\r\n".withCString { send(fd, $0, strlen($0), 0) }
+        var response = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+
+    /// Whether this host has the IPv6 loopback address (then published ports listen on IPv6 too).
+    static var hasIPv6Loopback: Bool {
+        let inet6 = (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)) ?? ""
+        return inet6.split(separator: "\n").contains { $0.hasPrefix("00000000000000000000000000000001") }
+    }
+
     /// A TCP socket listening on 127.0.0.1 on a kernel-chosen port, closed on deinit.
     final class Listener {
         let fd: Int32

@@ -48,6 +48,11 @@ import Testing
         let viaHost = HostProbe.httpGet(hostAddress, port: first)
         #expect(viaHost.contains("hello \(sandbox.id)"), "\(hostAddress):\(first): \(viaHost)")
 
+        if HostProbe.hasIPv6Loopback {
+            let viaIPv6 = HostProbe.httpGetIPv6Loopback(port: first)
+            #expect(viaIPv6.contains("hello \(sandbox.id)"), "[::1]:\(first): \(viaIPv6)")
+        }
+
         // The ports live as long as the container: its monitor holds them.
         #expect(try sandbox.run(["rm", "-f", container]).status == 0)
         #expect(eventually(5) { HostProbe.isFree(first) && HostProbe.isFree(ephemeral) }, "ports still held")
