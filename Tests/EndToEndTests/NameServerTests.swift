@@ -159,4 +159,35 @@ import Testing
         #expect(try sandbox.run(["rm", "-f", keeper]).status == 0)
         #expect(eventually(3) { allocated().isEmpty }, "allocations left: \(allocated())")
     }
+
+    @Test func aStacksSupervisorAnswersForStandaloneContainersOnItsNetwork() throws {
+        let sandbox = try SupervisorSandbox()
+        let gateway = "10.121.\(sandbox.subnetOctet).1"
+        try sandbox.writeStack(
+            """
+              api:
+                image: busybox
+                init: true
+                stop_grace_period: 1s
+                command: ["sleep", "600"]
+            """)
+        try #require(try sandbox.run(["up", "-d"]).status == 0)
+        defer { _ = try? sandbox.run(["rm", "-f", "solo\(sandbox.project)"]) }
+        let solo = "solo\(sandbox.project)"
+        let network = "\(sandbox.project)_default"
+        let started = try sandbox.run(["run", "-d", "--name", solo, "--network", network, "busybox", "sleep", "600"])
+        try #require(started.status == 0, "\(started.stderr)")
+        // The supervisor is the network's one responder: it answers the standalone container too,
+        // and no second server contends for the gateway.
+        #expect(eventually(5) { SupervisorDNSProbe.answers(solo, server: gateway, timeoutMilliseconds: 100) == 1 })
+        #expect(SupervisorDNSProbe.answers("api", server: gateway) == 1)
+        let lookup = try sandbox.run(["exec", solo, "busybox", "nslookup", "api"])
+        #expect(lookup.status == 0, "\(lookup.stdout)\(lookup.stderr)")
+        let runDirectory = sandbox.environment["SWIFTSTACK_RUN"]!
+        #expect(
+            !FileManager.default.fileExists(atPath: "\(runDirectory)/networks/\(network)/dns.pid"),
+            "a network name server was started for a stack's own network")
+        #expect(try sandbox.run(["rm", "-f", solo]).status == 0)
+        #expect(try sandbox.run(["down", "-t", "1"]).status == 0)
+    }
 }
