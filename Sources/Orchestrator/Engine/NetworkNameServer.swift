@@ -92,7 +92,7 @@ public struct NetworkNameServer: Sendable {
             }
             let containers = store.runtime.list()
             let addresses = (try? store.allocator.allocations(network: network)) ?? [:]
-            let running = store.members(of: network, containers: containers).filter(\.isRunning)
+            let running = containers.filter { addresses[$0.name] != nil && $0.isRunning }
             let (wanted, domains) = table(containers: containers, addresses: addresses)
             // Addresses of removed containers (`run --rm` leaves its own to us) go back to the pool
             // once the network has been quiet for a moment, in one write: never in the way of
