@@ -6,8 +6,9 @@
 #     with nsenter in the container's namespace, against the network's name server)
 #   - throughput of a 64 MiB file from busybox httpd: through a published port (the
 #     supervisor's proxy on 127.0.0.1) vs directly to the container's address on the bridge
-# Everything stays on this machine (a bridge subnet of 10.121.0.0/16, loopback). No podman:
-# its bridge helper turns ip_forward on.
+#   - `run --rm --network NAME` against `podman run --rm --network none` (never podman on a
+#     bridge: its bridge helper turns ip_forward on)
+# Everything stays on this machine (a bridge subnet of 10.121.0.0/16, loopback).
 # BIN may point at another build (default: the release binary `make bench` builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,34 @@ without=$(awk '{print $2}' <<<"$paired" | median_of)
 attach=$(awk '{print $1 - $2}' <<<"$paired" | median_of)
 echo "run --rm --network NAME busybox true: median $with_net ms (--network none: $without ms)"
 echo "attach to a network as run sees it (median of paired differences): $attach ms (goal <= 3 ms; in-kernel floor ~1.6 ms)"
+
+# podman on a bridge is forbidden here (its bridge helper turns ip_forward on), so the peer is
+# `podman run --network none`: ours pays for a whole bridge attachment that podman's run skips.
+if command -v podman >/dev/null 2>&1; then
+    cat > "$work/containers.conf" <<'CONF'
+[containers]
+netns = "none"
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+CONF
+    # podman refuses a run root longer than 50 characters.
+    podman_run=$(mktemp -d /tmp/ssbpm.XXXXXX)
+    podman=(env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/podman/root" --runroot "$podman_run" --storage-driver vfs)
+    tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+    if "${podman[@]}" import "$work/rootfs.tar" localhost/bench-busybox:latest >/dev/null 2>&1; then
+        podman_ms=$(median_ms 11 "${podman[@]}" run --rm --network none localhost/bench-busybox:latest true)
+        echo "podman run --rm --network none busybox true: median $podman_ms ms (podman on a bridge is forbidden here: it turns ip_forward on)"
+        echo "ratio swiftstack run --rm --network NAME / podman run --rm --network none: $(ratio "$with_net" "$podman_ms")x (goal <= 0.1x)"
+        "${podman[@]}" system reset --force >/dev/null 2>&1 || true
+    else
+        echo "podman is installed but could not import the base image here; no comparison"
+    fi
+    rm -rf "$podman_run"
+    echo "ip_forward after podman: $(cat /proc/sys/net/ipv4/ip_forward) (must stay 0)"
+else
+    echo "podman not installed: no comparison"
+fi
 
 "$BIN" run -d --name bench-dns --network "$net" busybox sleep 600 >/dev/null
 pid=$("$BIN" inspect bench-dns | awk -F': ' '/"Pid"/ { gsub(/[ ,]/, "", $2); print $2; exit }')
@@ -93,7 +122,7 @@ services:
     stop_grace_period: 1s
     command: ["httpd", "-f", "-p", "80", "-h", "/www"]
     volumes: ["./www:/www:ro"]
-    ports: ["127.0.0.1:$port:80"]
+    ports: ["$port:80"]
 YAML
 if (cd "$work/stack" && "$BIN" up -d --wait >/dev/null 2>&1); then
     address=$("$BIN" inspect "$project-web-1" | awk -F'"' '/"IPAddress"/ { print $4; exit }')
@@ -102,6 +131,12 @@ if (cd "$work/stack" && "$BIN" up -d --wait >/dev/null 2>&1); then
     direct=$(median_ms 5 /bin/busybox wget -q -O /dev/null "http://$address/big")
     mbps() { awk -v ms="$1" 'BEGIN { if (ms > 0) printf "%.0f", 64 / (ms / 1000); else printf "n/a" }'; }
     echo "64 MiB over HTTP: published port $proxied ms ($(mbps "$proxied") MiB/s), direct to $address $direct ms ($(mbps "$direct") MiB/s); proxy/direct $(ratio "$proxied" "$direct")"
+    # The port listens on every address: through the host's own default-route address too.
+    host_address=$(awk 'NR > 1 && $2 == "00000000" { print $1; exit }' /proc/net/route | xargs -r -I{} sh -c "ip -4 -o addr show dev {} 2>/dev/null" | awk '{ split($4, a, "/"); print a[1]; exit }')
+    if [ -n "$host_address" ]; then
+        via_host=$(median_ms 5 /bin/busybox wget -q -O /dev/null "http://$host_address:$port/big")
+        echo "64 MiB through the published port on the host's address $host_address: $via_host ms ($(mbps "$via_host") MiB/s)"
+    fi
     (cd "$work/stack" && "$BIN" down >/dev/null 2>&1) || true
 else
     echo "published-port throughput: skipped (up failed; port $port may be taken)"

@@ -224,7 +224,10 @@ import Testing
                 return body.contains("hello through \(p)")
             }, "\(body)")
         let ps = try sandbox.run(["ps"]).stdout
-        #expect(ps.contains("127.0.0.1:\(port)->80/tcp"), "\(ps)")
+        #expect(ps.contains("0.0.0.0:\(port)->80/tcp"), "\(ps)")
+        // No host address: every address of the host (as Compose), here its own default-route one.
+        let hostAddress = try #require(HostProbe.nonLoopbackAddress())
+        #expect(HostProbe.httpGet(hostAddress, port: port).contains("hello through \(p)"), "via \(hostAddress)")
         #expect(try sandbox.run(["up", "-d"]).status == 0, "a second up keeps the port the supervisor holds")
         #expect(Self.httpGet(port: port).contains("hello through \(p)"))
         #expect(try sandbox.run(["down"]).status == 0)
@@ -244,7 +247,7 @@ import Testing
         let refused = try sandbox.run(["up", "-d"])
         #expect(refused.status == 1)
         #expect(
-            refused.stderr.contains("127.0.0.1:\(taken)") && refused.stderr.contains("already in use"),
+            refused.stderr.contains(":\(taken)/tcp") && refused.stderr.contains("already in use"),
             "\(refused.stderr)")
         let containers = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.stateRoot + "/containers")) ?? []
         #expect(containers.isEmpty, "nothing half-created: \(containers)")

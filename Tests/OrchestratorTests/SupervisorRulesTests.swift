@@ -164,7 +164,7 @@ import Testing
         #expect(rule.spacing(elapsed: 6) == 1)
     }
 
-    @Test func publishedPortsExpandRangesAndDefaultToLoopback() {
+    @Test func publishedPortsExpandRangesAndDefaultToEveryAddress() {
         let project = supervised([
             service("web") {
                 $0.ports = [
@@ -178,7 +178,7 @@ import Testing
         ])
         #expect(
             project.publishedPorts == [
-                PublishedPort(service: "web", hostIP: "127.0.0.1", hostPort: 8080, targetPort: 80, transport: "tcp"),
+                PublishedPort(service: "web", hostIP: "0.0.0.0", hostPort: 8080, targetPort: 80, transport: "tcp"),
                 PublishedPort(service: "web", hostIP: "127.0.0.2", hostPort: 5353, targetPort: 53, transport: "udp"),
                 PublishedPort(service: "web", hostIP: "127.0.0.2", hostPort: 5354, targetPort: 54, transport: "udp"),
             ])

@@ -9,6 +9,7 @@ public final class DNSRecords: Sendable {
     private struct State {
         var names: [String: [IPv4Address]] = [:]
         var rotation: UInt = 0
+        var domains: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -48,6 +49,18 @@ public final class DNSRecords: Sendable {
             let shift = Int(state.rotation % UInt(addresses.count))
             return Array(addresses[shift...] + addresses[..<shift])
         }
+    }
+
+    /// Further domains answered beside the responder's own (the projects of the stacks whose
+    /// containers share a network made by `network create`): `web.PROJECT` is `web`.
+    public func setDomains(_ domains: Set<String>) {
+        let normalised = Set(domains.map(Self.normalise))
+        state.withLock { $0.domains = normalised }
+    }
+
+    /// The further domain `name` ends in, if any.
+    func domain(of name: String) -> String? {
+        state.withLock { state in state.domains.first { name.hasSuffix("." + $0) } }
     }
 
     /// Whether `name` is known, without rotating its answers.

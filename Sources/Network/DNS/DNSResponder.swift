@@ -52,6 +52,7 @@ public struct DNSResponder: Sendable {
         if name.isEmpty { return nil }
         if name.hasSuffix("." + domain) { return String(name.dropLast(domain.count + 1)) }
         if !name.contains(".") { return name }
+        if let other = records.domain(of: name) { return String(name.dropLast(other.count + 1)) }
         // Dotted names the caller registered as they are (aliases such as "db.internal").
         return records.contains(name) ? name : nil
     }

@@ -31,6 +31,13 @@ extension AddressAllocator {
         return result
     }
 
+    /// The state as last written, without the lock: writes replace the file by a rename, so a
+    /// reader always sees one whole version. Readers (the name servers, which look on every
+    /// container change) thus never hold up an allocation.
+    func snapshot() throws(NetworkError) -> AllocatorState {
+        try readState().state
+    }
+
     private func readState() throws(NetworkError) -> (state: AllocatorState, bytes: [UInt8]) {
         let fd = open(statePath, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
@@ -75,7 +82,7 @@ extension AddressAllocator {
             }
             written += count
         }
-        guard fsync(fd) == 0 else {
+        guard !durable || fsync(fd) == 0 else {
             let error = storageError("flushing \(temporary)")
             close(fd)
             unlink(temporary)
@@ -88,6 +95,7 @@ extension AddressAllocator {
             throw error
         }
         // Make the rename itself durable.
+        guard durable else { return }
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
             _ = fsync(directoryFD)

@@ -19,6 +19,10 @@ public struct AddressAllocator: Sendable {
     public let pool: IPv4Subnet
     /// The size of the subnets carved from the pool.
     public let subnetPrefixLength: Int
+    /// Whether writes are flushed to disk (file and directory). `run --rm` containers skip it,
+    /// as their state files do: their addresses die with them, and a write lost in a crash
+    /// leaves at worst a stale allocation, which a full network or the sweep reclaims.
+    public var durable = true
 
     /// - Parameter directory: where the state and lock files live; created when missing.
     public init(directory: String, pool: IPv4Subnet = AddressAllocator.defaultPool, subnetPrefixLength: Int = 24) {
@@ -104,12 +108,12 @@ public struct AddressAllocator: Sendable {
 
     /// The lease of `network`, or nil when it has none.
     public func lease(of network: String) throws(NetworkError) -> NetworkLease? {
-        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network]?.lease }
+        try snapshot().networks[network]?.lease
     }
 
     /// The names of every network holding a subnet.
     public func leasedNetworks() throws(NetworkError) -> [String] {
-        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks.keys.sorted() }
+        try snapshot().networks.keys.sorted()
     }
 
     /// Forgets `network` and every address allocated in it.
@@ -179,14 +183,18 @@ public struct AddressAllocator: Sendable {
 
     /// Returns `container`'s address on `network` to the pool (it is reused last).
     public func release(container: String, network: String) throws(NetworkError) {
+        try release(containers: [container], network: network)
+    }
+
+    /// Returns the addresses of `containers` on `network` to the pool, in one write.
+    public func release(containers: [String], network: String) throws(NetworkError) {
         try withState { (state: inout AllocatorState) throws(NetworkError) in
-            state.networks[network]?.release(container)
+            for container in containers { state.networks[network]?.release(container) }
         }
     }
 
     /// Every container's address on `network`.
     public func allocations(network: String) throws(NetworkError) -> [String: IPv4Address] {
-        try withState { (state: inout AllocatorState) throws(NetworkError) in state.networks[network]?.addresses ?? [:]
-        }
+        try snapshot().networks[network]?.addresses ?? [:]
     }
 }

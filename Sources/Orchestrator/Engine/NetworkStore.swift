@@ -180,9 +180,11 @@ public struct NetworkStore: Sendable {
     /// Gives `container` an address on `network` and a veth (`interface` inside) into its
     /// namespace. Call it inside `withAttachLock`. Re-creates the bridge when a crash left
     /// the network recorded without it.
+    ///
+    /// - Parameter durable: false for a `run --rm` container (its allocation is not flushed to disk).
     public func attach(
         _ container: String, namespace: NetworkNamespace, network: String, requested: IPv4Address? = nil,
-        interface: String = "eth0"
+        interface: String = "eth0", durable: Bool = true
     ) throws -> HostLink {
         guard let info = self.network(network) else {
             throw OrchestratorError(
@@ -190,19 +192,31 @@ public struct NetworkStore: Sendable {
                 hint: "create it with `swiftstack network create \(network)`, or run `swiftstack up` for a stack's own")
         }
         let bridge = BridgeNetwork(name: network, subnet: info.subnet, gateway: info.gateway, internal: info.isInternal)
-        if try !bridge.exists() {
-            _ = try BridgeNetwork.create(
-                name: network, subnet: info.subnet, gateway: info.gateway, internal: info.isInternal)
-        }
-        let address = try allocate(container, network: network, requested: requested)
+        var allocator = self.allocator
+        allocator.durable = durable
+        let address = try allocate(container, network: network, requested: requested, allocator: allocator)
         // A recreated container reuses its predecessor's host link name, and the kernel frees the
         // old namespace's veth asynchronously (slowly on a loaded machine): wait for it a little.
         let deadline = Date().addingTimeInterval(2)
+        var bridgeRecreated = false
         while true {
             do {
                 return try bridge.attach(
                     container: container, containerNetns: namespace, address: address, interfaceName: interface)
             } catch {
+                // The bridge is looked for only when the attachment failed (saving a netlink
+                // round trip on every attach): a crash may have left the network without it.
+                if error.code == .notFound, !bridgeRecreated, (try? bridge.exists()) == false {
+                    bridgeRecreated = true
+                    do {
+                        _ = try BridgeNetwork.create(
+                            name: network, subnet: info.subnet, gateway: info.gateway, internal: info.isInternal)
+                        continue
+                    } catch {
+                        try? allocator.release(container: container, network: network)
+                        throw error
+                    }
+                }
                 let leftOver = error.code == .alreadyExists
                 if !leftOver || Date() >= deadline {
                     try? allocator.release(container: container, network: network)
@@ -214,7 +228,9 @@ public struct NetworkStore: Sendable {
     }
 
     /// Releases `container`'s address on `network` (its veth goes with its namespace).
-    public func release(_ container: String, network: String) {
+    public func release(_ container: String, network: String, durable: Bool = true) {
+        var allocator = self.allocator
+        allocator.durable = durable
         try? allocator.release(container: container, network: network)
     }
 
@@ -226,7 +242,9 @@ public struct NetworkStore: Sendable {
 
     /// An address from the allocator. Containers removed without us (`run --rm`, `rm`) leave
     /// their addresses behind; a full network reclaims them.
-    private func allocate(_ container: String, network: String, requested: IPv4Address?) throws -> IPv4Address {
+    private func allocate(
+        _ container: String, network: String, requested: IPv4Address?, allocator: AddressAllocator
+    ) throws -> IPv4Address {
         if let address = try? allocator.allocate(container: container, network: network, requested: requested) {
             return address
         }
@@ -234,11 +252,22 @@ public struct NetworkStore: Sendable {
         return try allocator.allocate(container: container, network: network, requested: requested)
     }
 
+    /// Releases the addresses on `network` of containers that no longer exist, in one write,
+    /// unless someone attaches or sweeps right now (they hold the network lock: an address
+    /// allocated for a container still being created must stay). Run by the network's name
+    /// server once the network is quiet, so a `run --rm` leaves its release off the command's
+    /// path. Returns false when it had to skip.
+    @discardableResult
+    public func reclaimAddresses(network: String) -> Bool {
+        (try? withLock(LOCK_EX | LOCK_NB) {
+            releaseStaleAddresses(network: network, existing: Set(runtime.list().map(\.name)))
+        }) != nil
+    }
+
     private func releaseStaleAddresses(network: String, existing: Set<String>) {
-        for (container, _) in (try? allocator.allocations(network: network)) ?? [:] where !existing.contains(container)
-        {
-            try? allocator.release(container: container, network: network)
-        }
+        let allocated = (try? allocator.allocations(network: network)) ?? [:]
+        let stale = allocated.keys.filter { !existing.contains($0) }
+        if !stale.isEmpty { try? allocator.release(containers: stale.sorted(), network: network) }
     }
 
     func withLock<T>(_ operation: Int32, _ body: () throws -> T) throws -> T {

@@ -1,4 +1,5 @@
 import Network
+import Runtime
 
 /// The names each project network answers, computed from what runs (pure, so it is tested
 /// without a kernel): per network, the running containers attached to it by container name,
@@ -45,6 +46,26 @@ public enum NameTable {
                 }
             }
             table[network] = names
+        }
+        return table
+    }
+
+    /// `table` with the running `run --network` containers (no project) on the project's
+    /// networks added by name and `--network-alias`: the project's supervisor is the one
+    /// responder of its networks, so it answers for them too.
+    public static func addingStandalone(
+        _ containers: [Container], to table: [String: [String: [IPv4Address]]],
+        addresses: [String: [String: IPv4Address]]
+    ) -> [String: [String: [IPv4Address]]] {
+        var table = table
+        for container in containers where container.spec.labels[ProjectLabels.project] == nil && container.isRunning {
+            let aliases = container.spec.labels[NetworkStore.aliasesLabel]?.split(separator: ",").map(String.init) ?? []
+            for (network, attached) in addresses {
+                guard let address = attached[container.name] else { continue }
+                for name in [container.name] + aliases where table[network]?[name]?.contains(address) != true {
+                    table[network, default: [:]][name, default: []].append(address)
+                }
+            }
         }
         return table
     }

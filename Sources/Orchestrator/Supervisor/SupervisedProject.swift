@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import StackFile
 
 /// What the supervisor needs to know about a project, saved by `up` in
@@ -89,12 +90,13 @@ public struct PublishedPort: Codable, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "\(hostIP):\(hostPort)/\(transport)" }
 
     /// The host ports of one `ports:` entry, ranges expanded. Without a host address we listen on
-    /// loopback only: a userland proxy on every address would carry traffic off the machine.
-    /// Entries without a published port are not published (Compose would pick a random one).
+    /// every address of the host, as Compose does (`PortMapping.everyAddress`; the proxy only
+    /// ever connects to the project's containers). Entries without a published port are not
+    /// published (Compose would pick a random one).
     static func expand(_ port: StackFile.Port, service: String) -> [PublishedPort] {
         guard let published = port.published else { return [] }
         let count = (port.targetEnd ?? port.target) - port.target + 1
-        let host = port.hostIP.flatMap { $0.isEmpty || $0 == "0.0.0.0" ? nil : $0 } ?? "127.0.0.1"
+        let host = port.hostIP.flatMap { $0.isEmpty || $0 == "::" ? nil : $0 } ?? PortMapping.everyAddress
         return (0..<max(count, 1)).map { offset in
             PublishedPort(
                 service: service, hostIP: host, hostPort: published + offset, targetPort: port.target + offset,

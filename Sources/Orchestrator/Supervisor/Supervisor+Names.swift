@@ -2,13 +2,24 @@ import Foundation
 import Network
 
 extension Supervisor {
-    /// Runs a DNS server on each project network's gateway (port 53) and brings its records in
-    /// line with `table`: only names that changed are touched.
+    /// Runs a DNS server on the gateway (port 53) of each network the project owns and brings
+    /// its records in line with `table`: only names that changed are touched. A network the
+    /// project did not make (`external: true`, made by `network create`) is served by that
+    /// network's own name server (`NetworkNameServer`, which answers for the project's
+    /// containers on it too): started here when none runs, never contended for.
     func serveNames(_ project: SupervisedProject, table: [String: [String: [IPv4Address]]], _ loop: inout LoopState)
         async
     {
         for network in project.networks where loop.dnsServers[network] == nil {
             guard let record = engine.networkRecords.load(network), let gateway = record.gateway else { continue }
+            guard record.project == project.name else {
+                // Only while some container runs on it: the server exits when none does.
+                if table[network]?.isEmpty == false {
+                    NetworkNameServer(store: engine.networkStore, network: network).startIfNeeded(
+                        executable: engine.monitorExecutable)
+                }
+                continue
+            }
             let records = loop.dnsRecords[network] ?? DNSRecords()
             do {
                 loop.dnsServers[network] = try await DNSServer.start(

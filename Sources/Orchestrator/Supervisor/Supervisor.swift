@@ -83,7 +83,10 @@ public final class Supervisor: Sendable {
         let inherited = HealthFile.load(paths.health)
         shared.withLock { $0.health = inherited }
         let started = Date()
+        // Containers starting and stopping wake the loop at once (DNS follows within milliseconds).
+        let watcher = try? ContainerChangeWatcher(stateRoot: paths.stateRoot)
         while true {
+            _ = watcher?.takeChange()
             let (reload, shutdown) = shared.withLock { state in
                 defer { state.reloadRequested = false }
                 return (state.reloadRequested, state.shutdownRequested)
@@ -102,7 +105,7 @@ public final class Supervisor: Sendable {
                 continue
             }
             if await supervise(project, &loop) == false { break }
-            await pause(until: loop.restarts.values.compactMap(\.dueAt).min())
+            await pause(until: loop.restarts.values.compactMap(\.dueAt).min(), watcher: watcher)
         }
         for server in loop.dnsServers.values { await server.stop() }
         for proxy in loop.proxies.values { await proxy.stop() }
@@ -113,7 +116,8 @@ public final class Supervisor: Sendable {
     /// One tick; false when the supervisor should exit.
     private func supervise(_ project: SupervisedProject, _ loop: inout LoopState) async -> Bool {
         reapMonitors(&loop)
-        let containers = engine.runtime.list().filter { $0.spec.labels[ProjectLabels.project] == project.name }
+        let everyContainer = engine.runtime.list()
+        let containers = everyContainer.filter { $0.spec.labels[ProjectLabels.project] == project.name }
         var addresses: [String: [String: IPv4Address]] = [:]
         for network in project.networks {
             addresses[network] = (try? engine.allocator.allocations(network: network)) ?? [:]
@@ -128,7 +132,8 @@ public final class Supervisor: Sendable {
             return NameTable.Member(name: container.name, service: service, health: health[container.name]?.status)
         }
         let table = NameTable.build(project: project, running: members, addresses: addresses)
-        await serveNames(project, table: table, &loop)
+        await serveNames(
+            project, table: NameTable.addingStandalone(everyContainer, to: table, addresses: addresses), &loop)
         await publishPorts(project, table: table, &loop)
         let lockHeld = ProjectLockProbe.isHeld(paths.projectLock)
         if !lockHeld {
@@ -156,10 +161,11 @@ public final class Supervisor: Sendable {
 
     /// Waits for the next tick, or less when a request arrives (so `down` is not kept waiting)
     /// or a restart falls due (so back-off delays are kept to the millisecond, not the tick).
-    private func pause(until due: Date?) async {
+    private func pause(until due: Date?, watcher: ContainerChangeWatcher?) async {
         let slices = 20
         for _ in 0..<slices {
             if shared.withLock({ $0.reloadRequested || $0.shutdownRequested }) { return }
+            if watcher?.hasPendingChange == true { return }
             if let due, Date() >= due { return }
             try? await Task.sleep(for: Self.tick / slices)
         }

@@ -47,7 +47,7 @@ enum ContainerDescription {
     /// One `ps --format json` line.
     struct Summary: Encodable {
         var ID: String, Names: String, Image: String, Command: String, CreatedAt: Date
-        var State: String, Status: String, ExitCode: Int32?, Pid: Int32?
+        var State: String, Status: String, ExitCode: Int32?, Pid: Int32?, Ports: String
         init(_ c: Container) {
             ID = String(c.id.prefix(12))
             Names = c.name
@@ -58,6 +58,7 @@ enum ContainerDescription {
             Status = ContainerDescription.status(c)
             ExitCode = c.state.exitCode
             Pid = c.isRunning ? c.state.pid : nil
+            Ports = RunPortsLabel.shown(c)
         }
     }
 

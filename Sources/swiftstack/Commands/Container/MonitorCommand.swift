@@ -5,7 +5,7 @@ import Runtime
 /// `swiftstack _monitor ID` (hidden): the per-container monitor of `run -d` (podman's conmon
 /// model). It is the container's parent: it starts it, reports "OK" or "ERR CODE MESSAGE" on fd 3,
 /// writes the container's output into its log, reaps it, records its exit and OOM flag, and with
-/// `--rm` deletes it. It runs in its own session, so it outlives the CLI that launched it.
+/// `--rm` deletes it. It also holds the proxies of the container's published ports (`run -d -p`). It runs in its own session, so it outlives the CLI that launched it.
 struct MonitorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "_monitor",
@@ -22,6 +22,11 @@ struct MonitorCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let report: Int32 = 3
         do {
+            // A `run -d -p` container's published ports live exactly as long as its monitor.
+            let proxies =
+                try RunPortsLabel.mayPublish(id, stateRoot: global.stateRoot)
+                ? RunPortProxies.start(for: global.containerRuntime.container(id), store: global.networkStore) : nil
+            defer { withExtendedLifetime(proxies) {} }
             _ = try global.containerRuntime.runOwned(id, echo: false, stdin: nil, rawTerminal: false) { _ in
                 _ = MonitorReport.success.withCString { write(report, $0, strlen($0)) }
                 close(report)

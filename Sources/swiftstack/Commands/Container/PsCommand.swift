@@ -44,10 +44,10 @@ struct PsCommand: ParsableCommand {
             let shown = command.count > 20 ? String(command.prefix(19)) + "…" : command
             return [
                 String(c.id.prefix(12)), c.spec.image, "\"\(shown)\"", ContainerDescription.ago(c.state.createdAt),
-                ContainerDescription.status(c), c.name,
+                ContainerDescription.status(c), RunPortsLabel.shown(c), c.name,
             ]
         }
         ContainerDescription.printTable(
-            header: ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"], rows: rows)
+            header: ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows: rows)
     }
 }

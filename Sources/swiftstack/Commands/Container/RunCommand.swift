@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import Images
+import Network
 import Runtime
 
 /// `swiftstack run`: create and start a container from an image (Docker's flags).
@@ -34,6 +35,12 @@ struct RunCommand: ParsableCommand {
     var network: String?
     @Option(name: .customLong("network-alias"), help: "A further name on the --network (repeatable).")
     var networkAlias: [String] = []
+    @Option(
+        name: [.short, .customLong("publish")],
+        help:
+            "Publish [IP:][HOST:]CONTAINER[/tcp|udp] (ranges as 8000-8002:80-82; no HOST: a free one) on --network NAME."
+    )
+    var publish: [String] = []
     @Option(name: [.short, .customLong("memory")], help: "Memory limit (e.g. 64m).") var memory: String?
     @Option(name: .long, help: "CPUs (e.g. 0.5).") var cpus: Double?
     @Option(name: .customLong("pids-limit"), help: "Maximum number of processes.") var pidsLimit: Int?
@@ -52,7 +59,7 @@ struct RunCommand: ParsableCommand {
         help: "Project run: no pseudo-terminal (by default one is allocated when stdin and stdout are terminals).")
     var noTTY = false
     @Option(name: [.short, .customLong("file")], help: "Project run: stack file (repeatable).") var files: [String] = []
-    @Option(name: [.short, .customLong("project-name")], help: "Project run: project name.") var projectName: String?
+    @Option(name: .customLong("project-name"), help: "Project run: project name.") var projectName: String?
 
     @Argument(help: "The image; in a project (a stack file in sight, -p or --file): a service.") var image: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
@@ -70,6 +77,9 @@ struct RunCommand: ParsableCommand {
         }
         let runtime = global.containerRuntime
         var spec = try ContainerCommandErrors.reporting(exitCode: 125) { try makeSpec(runtime) }
+        // Checked before anything exists: a taken host port leaves nothing half-created.
+        let ports = try ContainerCommandErrors.reporting(exitCode: 125) { try portMappings() }
+        if !ports.isEmpty { spec.labels[RunPortsLabel.key] = PortMapping.label(ports) }
         // On a named network the namespace is wired (veth, address) before the container
         // exists, and lives as long as this object until the container has joined it.
         let attachment = try ContainerCommandErrors.reporting(exitCode: 125) { try createAttached(&spec, runtime) }
@@ -86,7 +96,17 @@ struct RunCommand: ParsableCommand {
             return
         }
         attachment?.startNameServer(global)
-        defer { if rm { attachment?.release() } }
+        defer { if rm { attachment?.releaseAfterRemoval() } }
+        // A foreground run owns its container, so it holds the proxies itself.
+        let proxies = try ContainerCommandErrors.reporting(exitCode: 125) {
+            guard !ports.isEmpty else { return nil as RunPortProxies? }
+            do { return try RunPortProxies.start(for: runtime.container(spec.id), store: global.networkStore) } catch {
+                try? runtime.delete(spec.id, force: true)
+                if !rm { attachment?.release() }
+                throw error
+            }
+        }
+        defer { withExtendedLifetime(proxies) {} }
         let state = try ContainerCommandErrors.reporting(exitCode: 125) {
             try runtime.runOwned(spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive) {
                 pid in
@@ -174,8 +194,11 @@ struct RunCommand: ParsableCommand {
         do {
             try global.containerRuntime.startDetached(spec.id)
         } catch let error as RuntimeError {
-            // The monitor never ran: nothing else will ever settle the container.
-            if error.code == .system { try? global.containerRuntime.delete(spec.id, force: true) }
+            // The monitor never ran (nothing else will ever settle the container), or it could not
+            // bind a published port (taken since the check): nothing stays half-created.
+            if error.code == .system || error.code == .alreadyExists {
+                try? global.containerRuntime.delete(spec.id, force: true)
+            }
             ContainerCommandErrors.report(error.message)
             throw ExitCode(error.exitCode)
         }

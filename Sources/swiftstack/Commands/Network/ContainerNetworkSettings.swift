@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import Orchestrator
 import Runtime
 
@@ -8,13 +9,22 @@ struct ContainerNetworkSettings: Encodable {
     struct Endpoint: Encodable {
         var NetworkID: String, IPAddress: String, IPPrefixLen: Int, Gateway: String, Aliases: [String]
     }
+    struct PortBinding: Encodable {
+        var HostIp: String, HostPort: String
+    }
     var IPAddress = "", IPPrefixLen = 0, Gateway = ""
     var Networks: [String: Endpoint] = [:]
+    /// `run -p` ports: "80/tcp" → where the host publishes it.
+    var Ports: [String: [PortBinding]] = [:]
 
     /// A container's networks: those holding an address for it (a `run --network` container
     /// only on the networks its label names, so an address a removed namesake left is not shown).
     init(_ container: Container, store: NetworkStore) {
         guard case .namespace = container.spec.network else { return }
+        for mapping in PortMapping.parse(label: container.spec.labels[RunPortsLabel.key] ?? "") {
+            Ports["\(mapping.targetPort)/\(mapping.transport.rawValue)", default: []].append(
+                PortBinding(HostIp: mapping.hostIP, HostPort: "\(mapping.hostPort)"))
+        }
         let aliases = container.spec.labels[NetworkStore.aliasesLabel]?.split(separator: ",").map(String.init) ?? []
         let named = container.spec.labels[RunNetworkLabel.key].map { Set($0.split(separator: ",").map(String.init)) }
         for (network, address) in store.attachments(of: container.name)

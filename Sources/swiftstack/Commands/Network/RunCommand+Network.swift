@@ -12,17 +12,34 @@ final class RunAttachment {
     let network: String
     let container: String
     let namespace: NetworkNamespace
+    /// False for `run --rm`: the address's allocation and release are not flushed to disk.
+    let durable: Bool
+    /// Whether the network has a name server of its own (a `network create` network), which
+    /// gives the addresses of removed containers back by itself.
+    let reclaimedByNameServer: Bool
 
-    init(store: NetworkStore, network: String, container: String, namespace: NetworkNamespace) {
+    init(
+        store: NetworkStore, network: String, container: String, namespace: NetworkNamespace, durable: Bool,
+        reclaimedByNameServer: Bool
+    ) {
         self.store = store
         self.network = network
         self.container = container
         self.namespace = namespace
+        self.durable = durable
+        self.reclaimedByNameServer = reclaimedByNameServer
     }
 
     /// Gives the container's address back (it was removed, or never started).
     func release() {
-        store.release(container, network: network)
+        store.release(container, network: network, durable: durable)
+    }
+
+    /// After `run --rm` removed the container: the address goes back to the pool, by the
+    /// network's name server when it has one (it reclaims it within milliseconds of the
+    /// removal, off the command's path; a sweep or a full network would otherwise).
+    func releaseAfterRemoval() {
+        if !reclaimedByNameServer { release() }
     }
 
     /// Starts the network's name server unless one runs, without waiting for it.
@@ -70,9 +87,11 @@ extension RunCommand {
         spec.dnsServers = ["\(info.gateway)"]
         spec.labels[RunNetworkLabel.key] = name
         if !networkAlias.isEmpty { spec.labels[NetworkStore.aliasesLabel] = networkAlias.joined(separator: ",") }
-        let attachment = RunAttachment(store: store, network: name, container: spec.name, namespace: namespace)
+        let attachment = RunAttachment(
+            store: store, network: name, container: spec.name, namespace: namespace, durable: !rm,
+            reclaimedByNameServer: info.project == nil)
         try store.withAttachLock {
-            let link = try store.attach(spec.name, namespace: namespace, network: name)
+            let link = try store.attach(spec.name, namespace: namespace, network: name, durable: !rm)
             let names = [spec.name] + (spec.hostname == spec.name ? [] : [spec.hostname]) + networkAlias
             spec.extraHosts = ["\(link.address) \(names.joined(separator: " "))"] + spec.extraHosts
             do { _ = try runtime.create(spec) } catch {
