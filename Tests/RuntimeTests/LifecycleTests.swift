@@ -168,6 +168,32 @@ struct LifecycleTests {
             "server: \(serverContainer.state) client: \(result.stdout) \(result.stderr)")
     }
 
+    @Test func joinedContainerSharesTheHostNameAndUTSNamespace() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let server = box.spec(["sh", "-c", "echo ready; sleep 30"]) { $0.hostname = "srv-" + String($0.id.prefix(6)) }
+        let owned = try OwnedContainer(box: box, spec: server)
+        defer {
+            _ = try? box.runtime.kill(server.id, signal: SIGKILL)
+            _ = owned.waitForExit()
+        }
+        let client = box.spec([
+            "sh", "-c",
+            "hostname; cat /etc/hostname; echo $HOSTNAME; grep -c \"$(hostname)\" /etc/hosts; readlink /proc/self/ns/uts",
+        ]) {
+            $0.network = .container(server.id)
+            $0.hostname = "ignored"
+        }
+        let result = try box.run(client)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let serverUTS = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(owned.pid)/ns/uts")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == [server.hostname, server.hostname, server.hostname, "1", serverUTS], "\(result.stdout)")
+        #expect(try box.runtime.container(client.id).spec.hostname == server.hostname)
+        // The host's UTS namespace was not joined.
+        #expect(serverUTS != (try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/uts")))
+    }
+
     @Test func deleteLeavesNothingBehind() throws {
         let box = try Sandbox()
         defer { box.cleanup() }

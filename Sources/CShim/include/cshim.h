@@ -79,7 +79,10 @@ struct cshim_container {
     const char *overlay_work_dir;
     int net_mode;                ///< enum cshim_net_mode
     int join_netns_fd;           ///< for CSHIM_NET_JOIN
-    const char *hostname;        ///< NULL keeps the default
+    /// >= 0: setns into this UTS namespace instead of creating one (`container:` network mode
+    /// shares the target's host name, as Docker does); -1: a new UTS namespace. Always set it.
+    int join_utsns_fd;
+    const char *hostname;        ///< NULL keeps the default (and is required with join_utsns_fd)
     int readonly_root;
     const struct cshim_mount *mounts;
     int nmounts;
