@@ -30,7 +30,7 @@ struct Swiftstack: AsyncParsableCommand {
             Glibc.exit(0)
         }
         if arguments.first == "run", !arguments.contains(where: isHelpRequest),
-            var command = RunCommand.parseCommon(Array(arguments.dropFirst()))
+            let command = RunCommand.parseCommon(Array(arguments.dropFirst()))
                 ?? (try? RunCommand.parse(Array(arguments.dropFirst())))
         {
             do {

@@ -218,6 +218,50 @@ struct LifecycleTests {
         #expect(throws: RuntimeError.self) { try box.runtime.container(spec.name) }
     }
 
+    @Test func autoRemoveInTheBackgroundReportsAtOnceAndLeavesNothingBehind() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let spec = box.spec(["sh", "-c", "echo out > /written; exit 7"]) {
+            $0.autoRemove = true
+            $0.limits = ResourceLimits(memoryBytes: 32 << 20, pids: 50)
+        }
+        try box.runtime.create(spec)
+        let directory = try box.runtime.container(spec.id).directory
+        let state = try box.runtime.runOwned(
+            spec.id, echo: false, stdin: nil, rawTerminal: false, removeInBackground: true, started: { _ in })
+        #expect(state.exitCode == 7)
+        // Gone for every command at once; the name is free again.
+        #expect(throws: RuntimeError.self) { try box.runtime.container(spec.name) }
+        #expect(!FileManager.default.fileExists(atPath: directory))
+        #expect(box.runtime.list().isEmpty)
+        let cgroups = ["memory", "cpu", "pids"].map { "/sys/fs/cgroup/\($0)/swiftstack/\(spec.id)" }
+        let containers = box.runtime.root + "/containers"
+        #expect(
+            eventually {
+                cgroups.allSatisfy { !FileManager.default.fileExists(atPath: $0) }
+                    && ((try? FileManager.default.contentsOfDirectory(atPath: containers)) ?? ["?"]).isEmpty
+            })
+        #expect(!(readText("/proc/mounts") ?? "").contains(spec.id))
+    }
+
+    @Test func anInterruptedBackgroundRemovalIsFinishedByTheNextListing() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let spec = box.spec(["true"]) { $0.limits = ResourceLimits(pids: 20) }
+        let result = try box.run(spec)
+        #expect(result.exitCode == 0)
+        // What a remover killed before its first step leaves: the renamed directory, the cgroup.
+        let container = try box.runtime.container(spec.id)
+        try FileManager.default.createDirectory(
+            atPath: "/sys/fs/cgroup/pids/swiftstack/\(spec.id)", withIntermediateDirectories: true)
+        let leftover = box.runtime.root + "/containers/.removing-" + spec.id
+        #expect(rename(container.directory, leftover) == 0)
+        #expect(throws: RuntimeError.self) { try box.runtime.container(spec.id) }
+        #expect(box.runtime.list().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+        #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/pids/swiftstack/\(spec.id)"))
+    }
+
     @Test func aDeadOwnerIsNoticedAndAReusedPidIsNotMistaken() throws {
         let box = try Sandbox()
         defer { box.cleanup() }

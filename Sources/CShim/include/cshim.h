@@ -160,6 +160,11 @@ pid_t cshim_spawn_container(const struct cshim_container *c);
 pid_t cshim_spawn_exec(const struct cshim_exec *e);
 
 // Wrappers for what Glibc hides from Swift.
+/// Forks a detached child (own session, stdio on /dev/null) that removes the NULL-terminated
+/// cgroup directories (killing stragglers, retrying while busy) and then the directory tree
+/// `directory`, and exits. Returns the child's pid (the caller need not wait for it), or -1.
+pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory);
+
 int cshim_pidfd_open(pid_t pid);
 int cshim_pidfd_send_signal(int pidfd, int sig);
 int cshim_waitpid(pid_t pid, int *status, int options);

@@ -20,9 +20,12 @@ public struct ContainerRuntime: Sendable {
         try refreshed(store.load(store.resolve(nameOrID)))
     }
 
-    /// All containers, oldest first.
+    /// All containers, oldest first. Finishes background removals that were interrupted.
     public func list() -> [Container] {
-        store.allIDs().compactMap { try? refreshed(store.load($0)) }.sorted { $0.state.createdAt < $1.state.createdAt }
+        sweepRemovals()
+        return store.allIDs().compactMap { try? refreshed(store.load($0)) }.sorted {
+            $0.state.createdAt < $1.state.createdAt
+        }
     }
 
     /// Creates the container's directory, files and state; nothing runs yet. Validates what can

@@ -45,8 +45,9 @@ struct ContainerStore {
     }
 
     func allIDs() -> [String] {
+        // Dot-entries are containers being removed (`.removing-<id>`), never listed.
         ((try? FileManager.default.contentsOfDirectory(atPath: containersDirectory)) ?? [])
-            .filter { fileExists(directory(of: $0) + "/config.json") }
+            .filter { !$0.hasPrefix(".") && fileExists(directory(of: $0) + "/config.json") }
     }
 
     func load(_ id: String) throws -> Container {

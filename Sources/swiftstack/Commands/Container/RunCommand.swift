@@ -89,7 +89,10 @@ struct RunCommand: ParsableCommand {
         attachment?.startNameServer(global)
         defer { if rm { attachment?.release() } }
         let state = try ContainerCommandErrors.reporting(exitCode: 125) {
-            try runtime.runOwned(spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive) {
+            try runtime.runOwned(
+                spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive,
+                removeInBackground: true
+            ) {
                 pid in
                 SignalForwarding.install(forwardingTo: pid)
             }
