@@ -36,6 +36,10 @@ struct Swiftstack: AsyncParsableCommand {
             do {
                 try command.run()
                 Glibc.exit(0)
+            } catch let code as ExitCode {
+                // The container's own code: `exit(withError:)` would build the whole command
+                // tree for a message it does not print.
+                Glibc.exit(code.rawValue)
             } catch {
                 Self.exit(withError: error)
             }
