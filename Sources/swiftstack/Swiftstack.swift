@@ -44,6 +44,16 @@ struct Swiftstack: AsyncParsableCommand {
                 Self.exit(withError: error)
             }
         }
+        if let monitor = MonitorCommand.parseSpawned(arguments) {
+            do {
+                try monitor.run()
+                Glibc.exit(0)
+            } catch let code as ExitCode {
+                Glibc.exit(code.rawValue)
+            } catch {
+                Self.exit(withError: error)
+            }
+        }
         await main(nil)
     }
 

@@ -31,6 +31,17 @@ import Testing
         for arguments in unusual { #expect(RunCommand.parseCommon(arguments) == nil, "\(arguments)") }
     }
 
+    @Test func theMonitorsSpawnedFormAgreesWithArgumentParser() throws {
+        let arguments = ["_monitor", "--root", "/var/lib/x", "0123abcd"]
+        let fast = try #require(MonitorCommand.parseSpawned(arguments))
+        let full = try MonitorCommand.parse(Array(arguments.dropFirst()))
+        #expect(fast.global.root == full.global.root && fast.id == full.id)
+        #expect(fast.global.root == "/var/lib/x" && fast.id == "0123abcd")
+        #expect(Self.unassigned(fast).isEmpty, "unassigned in parseSpawned: \(Self.unassigned(fast))")
+        #expect(MonitorCommand.parseSpawned(["_monitor", "0123abcd"]) == nil)
+        #expect(MonitorCommand.parseSpawned(["_monitor", "--root", "/r", "--help"]) == nil)
+    }
+
     static func describe(_ c: RunCommand) -> String {
         "\(c.global.root as Any) \(c.rm) \(c.detach) \(c.name as Any) \(c.env) \(c.envFile) \(c.volume) \(c.tmpfs) "
             + "\(c.workdir as Any) \(c.user as Any) \(c.hostname as Any) \(c.network as Any) \(c.networkAlias) "
