@@ -72,7 +72,7 @@ struct ContainerStore {
     }
 
     func save(_ state: ContainerState, of container: Container) throws {
-        try AtomicFile.write(encode(state), to: container.statePath, durable: !container.spec.autoRemove)
+        try AtomicFile.write(Data(state.encodedJSON()), to: container.statePath, durable: !container.spec.autoRemove)
     }
 
     private func encode<T: Encodable>(_ value: T) throws -> Data {
