@@ -41,5 +41,26 @@ import Testing
         let back = try decoder.decode(ContainerState.self, from: Data(ours))
         #expect(back.status == state.status && back.error == state.error && back.exitCode == state.exitCode)
         #expect(back.createdAt.timeIntervalSince1970 == state.createdAt.timeIntervalSince1970.rounded(.down))
+        // The hand-written reader gives what JSONDecoder gives.
+        #expect(ContainerState(json: ours) == back)
+    }
+
+    @Test func theReaderLeavesAnythingElseToJSONDecoder() throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        // Spaces, escapes Foundation does not write, and nulls are read the same.
+        let spaced =
+            #" { "status" : "exited", "createdAt":"2024-02-29T12:00:00Z", "oomKilled":false, "pid":null, "error":"\u00e9\ud83d\udc33\/" } "#
+        let state = try #require(ContainerState(json: Array(spaced.utf8)))
+        #expect(state == (try decoder.decode(ContainerState.self, from: Data(spaced.utf8))))
+        #expect(state.error == "é🐳/" && state.createdAt.timeIntervalSince1970 == 1_709_208_000)
+        let others = [
+            #"{"status":"exited","createdAt":"2024-02-29T12:00:00.5Z","oomKilled":false}"#,
+            #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z","oomKilled":false,"extra":1}"#,
+            #"{"status":"paused","createdAt":"2024-02-29T12:00:00Z","oomKilled":false}"#,
+            #"{"status":"exited","oomKilled":false}"#, #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z"} x"#,
+            #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z","pid":1.5}"#, "",
+        ]
+        for text in others { #expect(ContainerState(json: Array(text.utf8)) == nil, "\(text)") }
     }
 }

@@ -57,8 +57,9 @@ struct ContainerStore {
         do {
             let spec = try decoder.decode(
                 ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
-            let state = try decoder.decode(
-                ContainerState.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/state.json")))
+            let stateBytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/state.json"))
+            let state =
+                try ContainerState(json: Array(stateBytes)) ?? decoder.decode(ContainerState.self, from: stateBytes)
             return Container(spec: spec, state: state, directory: dir)
         } catch {
             throw RuntimeError(.notFound, "container \(id) has no readable state in \(dir): \(error)")
