@@ -23,6 +23,14 @@ median_ms() {
     printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
 }
 
+# cpu_ms RUNS CMD...: mean CPU time (user + system, children included) of a command in ms, from
+# `perf stat`; empty without perf. Steadier than wall time on a machine others are loading.
+cpu_ms() {
+    local runs=$1; shift
+    command -v perf >/dev/null || return 0
+    perf stat -r "$runs" -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ { printf "%.2f", $1 }'
+}
+
 # ratio A B: A/B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 

@@ -265,6 +265,10 @@ __attribute__((noreturn)) static void container_main(const struct cshim_containe
         if (setns(c->join_netns_fd, CLONE_NEWNET) < 0) cshim_fail(efd, CSHIM_STEP_SETNS, errno, 0);
         close(c->join_netns_fd);
     }
+    if (c->join_utsns_fd >= 0) {
+        if (setns(c->join_utsns_fd, CLONE_NEWUTS) < 0) cshim_fail(efd, CSHIM_STEP_SETNS, errno, 2);
+        close(c->join_utsns_fd);
+    }
     if (c->net_mode == CSHIM_NET_NEW && loopback_up() < 0) cshim_fail(efd, CSHIM_STEP_LOOPBACK, errno, -1);
     cshim_setup_stdio(&c->process, efd);
     umask(0);
@@ -318,8 +322,9 @@ static int container_entry(void *arg) {
 }
 
 pid_t cshim_spawn_container(const struct cshim_container *c) {
-    unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | SIGCHLD;
     if (c->net_mode == CSHIM_NET_NEW) flags |= CLONE_NEWNET;
+    if (c->join_utsns_fd < 0) flags |= CLONE_NEWUTS;
     if (c->go_fd < 0 && !c->process.use_init) {
         // posix_spawn's way: share the memory and suspend this thread until the child execs or
         // exits (CLONE_VM | CLONE_VFORK), so no page table is copied and no page faults in as

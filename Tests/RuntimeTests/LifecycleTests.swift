@@ -168,6 +168,32 @@ struct LifecycleTests {
             "server: \(serverContainer.state) client: \(result.stdout) \(result.stderr)")
     }
 
+    @Test func joinedContainerSharesTheHostNameAndUTSNamespace() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let server = box.spec(["sh", "-c", "echo ready; sleep 30"]) { $0.hostname = "srv-" + String($0.id.prefix(6)) }
+        let owned = try OwnedContainer(box: box, spec: server)
+        defer {
+            _ = try? box.runtime.kill(server.id, signal: SIGKILL)
+            _ = owned.waitForExit()
+        }
+        let client = box.spec([
+            "sh", "-c",
+            "hostname; cat /etc/hostname; echo $HOSTNAME; grep -c \"$(hostname)\" /etc/hosts; readlink /proc/self/ns/uts",
+        ]) {
+            $0.network = .container(server.id)
+            $0.hostname = "ignored"
+        }
+        let result = try box.run(client)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let serverUTS = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(owned.pid)/ns/uts")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == [server.hostname, server.hostname, server.hostname, "1", serverUTS], "\(result.stdout)")
+        #expect(try box.runtime.container(client.id).spec.hostname == server.hostname)
+        // The host's UTS namespace was not joined.
+        #expect(serverUTS != (try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/uts")))
+    }
+
     @Test func deleteLeavesNothingBehind() throws {
         let box = try Sandbox()
         defer { box.cleanup() }
@@ -190,6 +216,50 @@ struct LifecycleTests {
             ((try? FileManager.default.contentsOfDirectory(atPath: box.runtime.root + "/containers")) ?? []).isEmpty)
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: box.runtime.root + "/names")) ?? []).isEmpty)
         #expect(throws: RuntimeError.self) { try box.runtime.container(spec.name) }
+    }
+
+    @Test func autoRemoveInTheBackgroundReportsAtOnceAndLeavesNothingBehind() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let spec = box.spec(["sh", "-c", "echo out > /written; exit 7"]) {
+            $0.autoRemove = true
+            $0.limits = ResourceLimits(memoryBytes: 32 << 20, pids: 50)
+        }
+        try box.runtime.create(spec)
+        let directory = try box.runtime.container(spec.id).directory
+        let state = try box.runtime.runOwned(
+            spec.id, echo: false, stdin: nil, rawTerminal: false, removeInBackground: true, started: { _ in })
+        #expect(state.exitCode == 7)
+        // Gone for every command at once; the name is free again.
+        #expect(throws: RuntimeError.self) { try box.runtime.container(spec.name) }
+        #expect(!FileManager.default.fileExists(atPath: directory))
+        #expect(box.runtime.list().isEmpty)
+        let cgroups = ["memory", "cpu", "pids"].map { "/sys/fs/cgroup/\($0)/swiftstack/\(spec.id)" }
+        let containers = box.runtime.root + "/containers"
+        #expect(
+            eventually {
+                cgroups.allSatisfy { !FileManager.default.fileExists(atPath: $0) }
+                    && ((try? FileManager.default.contentsOfDirectory(atPath: containers)) ?? ["?"]).isEmpty
+            })
+        #expect(!(readText("/proc/mounts") ?? "").contains(spec.id))
+    }
+
+    @Test func anInterruptedBackgroundRemovalIsFinishedByTheNextListing() throws {
+        let box = try Sandbox()
+        defer { box.cleanup() }
+        let spec = box.spec(["true"]) { $0.limits = ResourceLimits(pids: 20) }
+        let result = try box.run(spec)
+        #expect(result.exitCode == 0)
+        // What a remover killed before its first step leaves: the renamed directory, the cgroup.
+        let container = try box.runtime.container(spec.id)
+        try FileManager.default.createDirectory(
+            atPath: "/sys/fs/cgroup/pids/swiftstack/\(spec.id)", withIntermediateDirectories: true)
+        let leftover = box.runtime.root + "/containers/.removing-" + spec.id
+        #expect(rename(container.directory, leftover) == 0)
+        #expect(throws: RuntimeError.self) { try box.runtime.container(spec.id) }
+        #expect(box.runtime.list().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+        #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/pids/swiftstack/\(spec.id)"))
     }
 
     @Test func aDeadOwnerIsNoticedAndAReusedPidIsNotMistaken() throws {

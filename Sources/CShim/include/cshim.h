@@ -79,7 +79,10 @@ struct cshim_container {
     const char *overlay_work_dir;
     int net_mode;                ///< enum cshim_net_mode
     int join_netns_fd;           ///< for CSHIM_NET_JOIN
-    const char *hostname;        ///< NULL keeps the default
+    /// >= 0: setns into this UTS namespace instead of creating one (`container:` network mode
+    /// shares the target's host name, as Docker does); -1: a new UTS namespace. Always set it.
+    int join_utsns_fd;
+    const char *hostname;        ///< NULL keeps the default (and is required with join_utsns_fd)
     int readonly_root;
     const struct cshim_mount *mounts;
     int nmounts;
@@ -157,6 +160,11 @@ pid_t cshim_spawn_container(const struct cshim_container *c);
 pid_t cshim_spawn_exec(const struct cshim_exec *e);
 
 // Wrappers for what Glibc hides from Swift.
+/// Forks a detached child (own session, stdio on /dev/null) that removes the NULL-terminated
+/// cgroup directories (killing stragglers, retrying while busy) and then the directory tree
+/// `directory`, and exits. Returns the child's pid (the caller need not wait for it), or -1.
+pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory);
+
 int cshim_pidfd_open(pid_t pid);
 int cshim_pidfd_send_signal(int pidfd, int sig);
 int cshim_waitpid(pid_t pid, int *status, int options);

@@ -13,8 +13,44 @@ struct Cgroup {
     let id: String
 
     init(id: String) {
+        self.init(id: id, version: fileExists(Cgroup.fsRoot + "/cgroup.controllers") ? .v2 : .v1)
+    }
+
+    init(id: String, version: Version) {
         self.id = id
-        self.version = fileExists(Cgroup.fsRoot + "/cgroup.controllers") ? .v2 : .v1
+        self.version = version
+    }
+
+    /// One limit file and the value written to it; a setting that is not `required` is best
+    /// effort (the kernel may lack it: no swap accounting).
+    struct Setting: Equatable {
+        let file: String
+        let value: String
+        let required: Bool
+    }
+
+    /// The v2 files and values for `limits` (pure, so that this v1 host's tests check them).
+    func v2Settings(_ limits: ResourceLimits) -> [Setting] {
+        let dir = "\(Cgroup.fsRoot)/swiftstack/\(id)"
+        var settings: [Setting] = []
+        if let memory = limits.memoryBytes {
+            settings.append(Setting(file: dir + "/memory.max", value: String(memory), required: true))
+            settings.append(Setting(file: dir + "/memory.swap.max", value: "0", required: false))
+        }
+        if let cpus = limits.cpus {
+            let (quota, period) = Cgroup.cpuQuota(cpus)
+            settings.append(Setting(file: dir + "/cpu.max", value: "\(quota) \(period)", required: true))
+        }
+        if let pids = limits.pids {
+            settings.append(Setting(file: dir + "/pids.max", value: pids > 0 ? String(pids) : "max", required: true))
+        }
+        return settings
+    }
+
+    /// CFS quota and period (µs) for a CPU fraction: a 100 ms period, at least 1 ms of quota.
+    static func cpuQuota(_ cpus: Double) -> (quota: Int, period: Int) {
+        let period = 100_000
+        return (max(1000, Int(cpus * Double(period))), period)
     }
 
     /// Every directory of this container's cgroup.
@@ -44,32 +80,32 @@ struct Cgroup {
             }
         }
         do {
-            if let memory = limits.memoryBytes {
-                if version == .v2 {
-                    try writeKernelFile(directory("memory") + "/memory.max", String(memory))
-                    try? writeKernelFile(directory("memory") + "/memory.swap.max", "0")
-                } else {
-                    // memsw (memory+swap) must stay >= the memory limit: raise it first when the
-                    // limit grows, lower it last when it shrinks. Without it the kernel swaps
-                    // instead of enforcing the limit.
-                    let memsw = directory("memory") + "/memory.memsw.limit_in_bytes"
-                    let current = readSmallFile(memsw).flatMap {
-                        Int64($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            if version == .v2 {
+                for setting in v2Settings(limits) {
+                    if setting.required {
+                        try writeKernelFile(setting.file, setting.value)
+                    } else {
+                        try? writeKernelFile(setting.file, setting.value)
                     }
-                    if let current, current < memory { try? writeKernelFile(memsw, String(memory)) }
-                    try writeKernelFile(directory("memory") + "/memory.limit_in_bytes", String(memory))
-                    try? writeKernelFile(memsw, String(memory))
                 }
+                return
+            }
+            if let memory = limits.memoryBytes {
+                // memsw (memory+swap) must stay >= the memory limit: raise it first when the
+                // limit grows, lower it last when it shrinks. Without it the kernel swaps
+                // instead of enforcing the limit.
+                let memsw = directory("memory") + "/memory.memsw.limit_in_bytes"
+                let current = readSmallFile(memsw).flatMap {
+                    Int64($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+                if let current, current < memory { try? writeKernelFile(memsw, String(memory)) }
+                try writeKernelFile(directory("memory") + "/memory.limit_in_bytes", String(memory))
+                try? writeKernelFile(memsw, String(memory))
             }
             if let cpus = limits.cpus {
-                let period = 100_000
-                let quota = max(1000, Int(cpus * Double(period)))
-                if version == .v2 {
-                    try writeKernelFile(directory("cpu") + "/cpu.max", "\(quota) \(period)")
-                } else {
-                    try writeKernelFile(directory("cpu") + "/cpu.cfs_period_us", String(period))
-                    try writeKernelFile(directory("cpu") + "/cpu.cfs_quota_us", String(quota))
-                }
+                let (quota, period) = Cgroup.cpuQuota(cpus)
+                try writeKernelFile(directory("cpu") + "/cpu.cfs_period_us", String(period))
+                try writeKernelFile(directory("cpu") + "/cpu.cfs_quota_us", String(quota))
             }
             if let pids = limits.pids {
                 try writeKernelFile(directory("pids") + "/pids.max", pids > 0 ? String(pids) : "max")

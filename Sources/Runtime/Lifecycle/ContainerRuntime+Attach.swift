@@ -5,8 +5,10 @@ extension ContainerRuntime {
     /// to our stdout/stderr when `echo`), `stdin` (if any) is relayed to it, it is reaped by pid,
     /// its exit recorded, and with `autoRemove` it is deleted. `started` runs once it is running.
     /// Used by the foreground `run` and by the per-container monitor of `run -d`.
+    /// With `removeInBackground`, an `autoRemove` container is removed by a detached child once
+    /// its exit code is known (see `removeInBackground(_:)`), so the caller can report at once.
     public func runOwned(
-        _ nameOrID: String, echo: Bool, stdin: Int32?, rawTerminal: Bool,
+        _ nameOrID: String, echo: Bool, stdin: Int32?, rawTerminal: Bool, removeInBackground: Bool = false,
         started: (Int32) -> Void
     ) throws -> ContainerState {
         let container = try container(nameOrID)
@@ -51,6 +53,11 @@ extension ContainerRuntime {
         if rawTerminal { terminal.enterRawMode() }
         OutputPump(sources: sources, log: log, input: input).run()
         terminal.restore()
+        if container.spec.autoRemove && removeInBackground {
+            let state = reap(container, pid: pid)
+            self.removeInBackground(container)
+            return state
+        }
         let state = try waitForExit(container.id, pid: pid)
         if container.spec.autoRemove { try? delete(container.id, force: true) }
         return state

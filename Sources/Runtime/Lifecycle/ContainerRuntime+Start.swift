@@ -22,6 +22,12 @@ extension ContainerRuntime {
         let mounts = try prepareMounts(of: container)
 
         var joinFD: Int32 = -1
+        // `container:` shares the target's UTS namespace too (its host name), as Docker does.
+        var utsFD: Int32 = -1
+        defer {
+            if joinFD >= 0 { close(joinFD) }
+            if utsFD >= 0 { close(utsFD) }
+        }
         if case .container(let otherID) = spec.network {
             let other = try self.container(otherID)
             guard let process = other.liveProcess else {
@@ -29,15 +35,16 @@ extension ContainerRuntime {
                     .invalidState, "cannot join the network of container \(other.name): it is not running")
             }
             joinFD = open("/proc/\(process.pid)/ns/net", O_RDONLY | O_CLOEXEC)
-            if joinFD < 0 || !process.isAlive {
-                throw systemError("open network namespace of container \(other.name)", "/proc/\(process.pid)/ns/net")
+            utsFD = open("/proc/\(process.pid)/ns/uts", O_RDONLY | O_CLOEXEC)
+            // Checked after opening: the pid could belong to another process by now.
+            if joinFD < 0 || utsFD < 0 || !process.isAlive {
+                throw systemError("open the namespaces of container \(other.name)", "/proc/\(process.pid)/ns")
             }
         }
         if case .namespace(let path) = spec.network {
             joinFD = open(path, O_RDONLY | O_CLOEXEC)
             if joinFD < 0 { throw systemError("open the network namespace of \(spec.name)", path) }
         }
-        defer { if joinFD >= 0 { close(joinFD) } }
 
         let cgroup = Cgroup(id: spec.id)
         try cgroup.create(spec.limits)
@@ -73,7 +80,8 @@ extension ContainerRuntime {
         case .container, .namespace: c.net_mode = Int32(CSHIM_NET_JOIN.rawValue)
         }
         c.join_netns_fd = joinFD
-        c.hostname = spec.network == .host ? nil : arena.string(spec.hostname)
+        c.join_utsns_fd = utsFD
+        c.hostname = spec.network == .host || utsFD >= 0 ? nil : arena.string(spec.hostname)
         c.readonly_root = spec.readOnlyRootfs ? 1 : 0
         c.mounts = arena.buffer(mounts.map { $0.toC(arena) })
         c.nmounts = Int32(mounts.count)

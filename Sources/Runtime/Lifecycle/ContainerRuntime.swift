@@ -20,15 +20,27 @@ public struct ContainerRuntime: Sendable {
         try refreshed(store.load(store.resolve(nameOrID)))
     }
 
-    /// All containers, oldest first.
+    /// All containers, oldest first. Finishes background removals that were interrupted.
     public func list() -> [Container] {
-        store.allIDs().compactMap { try? refreshed(store.load($0)) }.sorted { $0.state.createdAt < $1.state.createdAt }
+        sweepRemovals()
+        return store.allIDs().compactMap { try? refreshed(store.load($0)) }.sorted {
+            $0.state.createdAt < $1.state.createdAt
+        }
     }
 
     /// Creates the container's directory, files and state; nothing runs yet. Validates what can
     /// be validated early (user, mount sources, capabilities) so `run` fails before starting.
     @discardableResult
     public func create(_ spec: ContainerSpec) throws -> Container {
+        var spec = spec
+        // `container:` joins the target's network AND UTS namespaces (Docker's behaviour): its
+        // host name, /etc/hosts and /etc/resolv.conf are the target's.
+        var sharedWith: Container?
+        if case .container(let other) = spec.network {
+            let target = try store.load(other)
+            spec.hostname = target.spec.hostname
+            sharedWith = target
+        }
         guard !spec.command.isEmpty else {
             throw RuntimeError(
                 .invalidArgument,
@@ -58,7 +70,6 @@ public struct ContainerRuntime: Sendable {
                     "bind mount source \(mount.source) does not exist on the host; create it first or fix the path")
             }
         }
-        if case .container(let other) = spec.network { _ = try store.load(other) }
 
         try store.reserve(name: spec.name, id: spec.id)
         let dir = store.directory(of: spec.id)
@@ -68,7 +79,7 @@ public struct ContainerRuntime: Sendable {
             for sub in ["upper", "work", "rootfs"] {
                 if mkdir(dir + "/" + sub, 0o755) != 0 { throw systemError("mkdir", dir + "/" + sub) }
             }
-            try writeNetworkFiles(spec, in: dir)
+            try writeNetworkFiles(spec, in: dir, sharingWith: sharedWith)
             if open(dir + "/container.log", O_CREAT | O_WRONLY | O_CLOEXEC, 0o600).closingIfValid() < 0 {
                 throw systemError("create", dir + "/container.log")
             }
@@ -84,15 +95,20 @@ public struct ContainerRuntime: Sendable {
     }
 
     /// The per-container /etc/hosts, /etc/hostname and /etc/resolv.conf (bind-mounted at start).
-    private func writeNetworkFiles(_ spec: ContainerSpec, in dir: String) throws {
+    /// A container joining another's namespaces (`sharingWith`) gets copies of its files.
+    private func writeNetworkFiles(_ spec: ContainerSpec, in dir: String, sharingWith target: Container?) throws {
         var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
         if spec.network != .host { hosts += "127.0.1.1\t\(spec.hostname)\n" }
         for line in spec.extraHosts { hosts += line + "\n" }
-        let resolv: String
+        var resolv: String
         if spec.dnsServers.isEmpty {
             resolv = readSmallFile("/etc/resolv.conf") ?? ""
         } else {
             resolv = spec.dnsServers.map { "nameserver \($0)\n" }.joined()
+        }
+        if let target {
+            hosts = readSmallFile(target.hostsPath) ?? hosts
+            resolv = readSmallFile(target.resolvConfPath) ?? resolv
         }
         // Regenerable from the spec: atomic but not worth an fsync each.
         try AtomicFile.write(Data(hosts.utf8), to: dir + "/hosts", durable: false)

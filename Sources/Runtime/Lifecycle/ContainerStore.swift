@@ -45,8 +45,9 @@ struct ContainerStore {
     }
 
     func allIDs() -> [String] {
+        // Dot-entries are containers being removed (`.removing-<id>`), never listed.
         ((try? FileManager.default.contentsOfDirectory(atPath: containersDirectory)) ?? [])
-            .filter { fileExists(directory(of: $0) + "/config.json") }
+            .filter { !$0.hasPrefix(".") && fileExists(directory(of: $0) + "/config.json") }
     }
 
     func load(_ id: String) throws -> Container {
@@ -56,8 +57,9 @@ struct ContainerStore {
         do {
             let spec = try decoder.decode(
                 ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
-            let state = try decoder.decode(
-                ContainerState.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/state.json")))
+            let stateBytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/state.json"))
+            let state =
+                try ContainerState(json: Array(stateBytes)) ?? decoder.decode(ContainerState.self, from: stateBytes)
             return Container(spec: spec, state: state, directory: dir)
         } catch {
             throw RuntimeError(.notFound, "container \(id) has no readable state in \(dir): \(error)")
@@ -71,7 +73,7 @@ struct ContainerStore {
     }
 
     func save(_ state: ContainerState, of container: Container) throws {
-        try AtomicFile.write(encode(state), to: container.statePath, durable: !container.spec.autoRemove)
+        try AtomicFile.write(Data(state.encodedJSON()), to: container.statePath, durable: !container.spec.autoRemove)
     }
 
     private func encode<T: Encodable>(_ value: T) throws -> Data {

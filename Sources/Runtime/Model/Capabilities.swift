@@ -49,12 +49,15 @@ public enum Capabilities {
         return mask & available
     }
 
-    /// Our own bounding set (CapBnd of /proc/self/status).
-    static func ownBoundingSet() -> UInt64? {
+    /// Our own bounding set (CapBnd of /proc/self/status), read once per process: it cannot
+    /// grow, and the run path asks for it twice (create and start).
+    static func ownBoundingSet() -> UInt64? { cachedBoundingSet }
+
+    private static let cachedBoundingSet: UInt64? = {
         guard let status = readSmallFile("/proc/self/status") else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("CapBnd:") {
-            return UInt64(line.dropFirst("CapBnd:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+            return UInt64(line.dropFirst("CapBnd:".count).filter { $0 != " " && $0 != "\t" }, radix: 16)
         }
         return nil
-    }
+    }()
 }

@@ -41,15 +41,19 @@ func readSmallFile(_ path: String) -> String? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { return nil }
     defer { close(fd) }
+    // Read straight into the result's spare capacity (no zeroed 64 KiB buffer per call).
     var result = [UInt8]()
-    var buffer = [UInt8](repeating: 0, count: 65536)
+    var length = 0
     while true {
-        let n = retryingEINTR { read(fd, &buffer, buffer.count) }
+        if result.count - length < 4096 { result.append(contentsOf: repeatElement(0, count: max(4096, result.count))) }
+        let n = result.withUnsafeMutableBytes { buffer in
+            retryingEINTR { read(fd, buffer.baseAddress! + length, buffer.count - length) }
+        }
         if n < 0 { return nil }
         if n == 0 { break }
-        result.append(contentsOf: buffer[0..<n])
+        length += n
     }
-    return String(decoding: result, as: UTF8.self)
+    return String(decoding: result[0..<length], as: UTF8.self)
 }
 
 /// Writes `text` to an existing kernel file (cgroupfs, procfs), reporting the errno.

@@ -16,6 +16,21 @@ struct MonitorCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var id: String
 
+    /// The one form `startDetached` spawns, `_monitor --root ROOT ID`, parsed by hand: every
+    /// `run -d` (and every service container of `up`) waits for the monitor's start-up, and
+    /// ArgumentParser's reflection over the whole command tree costs milliseconds of it.
+    static func parseSpawned(_ arguments: [String]) -> MonitorCommand? {
+        guard arguments.count == 4, arguments[0] == "_monitor", arguments[1] == "--root",
+            !arguments[3].hasPrefix("-")
+        else { return nil }
+        var global = GlobalOptions()
+        global.root = arguments[2]
+        var command = MonitorCommand()
+        command.global = global
+        command.id = arguments[3]
+        return command
+    }
+
     func run() throws {
         signal(SIGHUP, SIG_IGN)
         signal(SIGINT, SIG_IGN)

@@ -65,15 +65,18 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
 
     func run() throws {
-        var stack = try StackOptions.parse([])
-        (stack.files, stack.projectName) = (files, projectName)
-        if ProjectRun.applies(stack, service: image) {
-            let code = try ProjectRun(
-                global: global, stack: stack, service: image, command: command, environment: env,
-                entrypoint: entrypoint, name: name, remove: rm, detach: detach, noTTY: noTTY
-            ).run()
-            if code != 0 { throw ExitCode(code) }
-            return
+        // Parsing StackOptions costs ArgumentParser's reflection: only when a project may apply.
+        if !files.isEmpty || projectName != nil || Self.stackFileInSight() {
+            var stack = try StackOptions.parse([])
+            (stack.files, stack.projectName) = (files, projectName)
+            if ProjectRun.applies(stack, service: image) {
+                let code = try ProjectRun(
+                    global: global, stack: stack, service: image, command: command, environment: env,
+                    entrypoint: entrypoint, name: name, remove: rm, detach: detach, noTTY: noTTY
+                ).run()
+                if code != 0 { throw ExitCode(code) }
+                return
+            }
         }
         let runtime = global.containerRuntime
         var spec = try ContainerCommandErrors.reporting(exitCode: 125) { try makeSpec(runtime) }
@@ -108,13 +111,22 @@ struct RunCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(proxies) {} }
         let state = try ContainerCommandErrors.reporting(exitCode: 125) {
-            try runtime.runOwned(spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive) {
+            try runtime.runOwned(
+                spec.id, echo: true, stdin: interactive ? 0 : nil, rawTerminal: tty && interactive,
+                removeInBackground: true
+            ) {
                 pid in
                 SignalForwarding.install(forwardingTo: pid)
             }
         }
         if let code = state.exitCode, code != 0 { throw ExitCode(code) }
         if state.exitCode == nil { throw ExitCode(125) }
+    }
+
+    /// Whether the working directory holds a stack file (the names `ProjectPsView.applies` knows).
+    static func stackFileInSight() -> Bool {
+        let names: [String] = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"]
+        return names.contains { access($0, F_OK) == 0 }
     }
 
     /// Image defaults + flags → a container spec (Docker's precedence: flags win).
@@ -156,6 +168,13 @@ struct RunCommand: ParsableCommand {
         case "host": networkMode = .host
         case let value? where value.hasPrefix("container:"):
             let other = try runtime.container(String(value.dropFirst("container:".count)))
+            // Docker refuses it too: the container shares the target's UTS namespace.
+            if hostname != nil {
+                throw RuntimeError(
+                    .invalidArgument,
+                    "conflicting options: --hostname and --network \(value) (the container shares the host name of \(other.name)); drop --hostname"
+                )
+            }
             networkMode = .container(other.id)
         case let value?:
             guard global.networkStore.network(value) != nil else {

@@ -1,0 +1,113 @@
+// The background half of `run --rm`: once the container's exit code is known, the CLI reports it
+// and this forked child removes the container's cgroups and directory. C only, no allocation
+// (the child of a fork must not depend on the parent's locks), bounded stack per directory level.
+#define _GNU_SOURCE
+#include "cshim.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+struct linux_dirent64_view {
+    unsigned long long d_ino;
+    long long d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+/// Removes everything inside the directory `fd` (closed on return), then nothing else.
+static void remove_contents(int fd) {
+    char buffer[2048];
+    for (;;) {
+        long n = syscall(SYS_getdents64, fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        int removed_any = 0;
+        for (long offset = 0; offset < n;) {
+            struct linux_dirent64_view *entry = (struct linux_dirent64_view *)(buffer + offset);
+            offset += entry->d_reclen;
+            const char *name = entry->d_name;
+            if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+            if (unlinkat(fd, name, 0) == 0) {
+                removed_any = 1;
+                continue;
+            }
+            if (errno != EISDIR && errno != EPERM) continue;
+            int child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (child < 0) continue;
+            // overlayfs leaves its work/work directory without permissions: root passes anyway.
+            remove_contents(child);
+            if (unlinkat(fd, name, AT_REMOVEDIR) == 0) removed_any = 1;
+        }
+        // Entries were removed while reading: start over until a pass finds nothing to remove.
+        if (removed_any) lseek(fd, 0, SEEK_SET);
+    }
+    close(fd);
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+}
+
+/// Kills what is left in a cgroup (its `cgroup.procs`) and removes it, retrying while busy.
+static void remove_cgroup(const char *dir) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+        if (rmdir(dir) == 0 || errno == ENOENT) return;
+        if (errno != EBUSY) return;
+        char path[4096];
+        size_t len = strlen(dir);
+        if (len + sizeof "/cgroup.procs" <= sizeof path) {
+            memcpy(path, dir, len);
+            memcpy(path + len, "/cgroup.procs", sizeof "/cgroup.procs");
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd >= 0) {
+                char pids[4096];
+                ssize_t n = read(fd, pids, sizeof pids - 1);
+                close(fd);
+                if (n > 0) {
+                    pids[n] = 0;
+                    for (char *p = pids; *p;) {
+                        long pid = strtol(p, &p, 10);
+                        if (pid > 0) kill((pid_t)pid, SIGKILL);
+                        while (*p == '\n') p++;
+                    }
+                }
+            }
+        }
+        sleep_ms(10);
+    }
+}
+
+pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory) {
+    pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (pid != 0) return pid;
+    // A session of its own (no terminal signals), stdio on /dev/null so that whoever reads our
+    // output sees its end when the CLI exits, and no other inherited descriptor.
+    setsid();
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+    }
+    syscall(SYS_close_range, 3U, ~0U, 0U);
+    // The CLI's handlers forward signals to the container's pid, which may be reused by now.
+    for (int signal_number = 1; signal_number < NSIG; signal_number++) {
+        if (signal_number != SIGKILL && signal_number != SIGSTOP) signal(signal_number, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int i = 0; cgroup_dirs && cgroup_dirs[i]; i++) remove_cgroup(cgroup_dirs[i]);
+    int fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) remove_contents(fd);
+    rmdir(directory);
+    _exit(0);
+}
