@@ -20,7 +20,10 @@ import Testing
     }
 
     @Test func udpOnEveryAddressAnswersOverIPv4AndIPv6() async throws {
-        let backend = try UDPSocket(address: IPv4Address(127, 0, 0, 1))
+        // A long receive timeout: under a loaded test run the proxy may take seconds to start,
+        // and the echo thread must still be waiting when the first datagram comes.
+        let backend = try UDPSocket(address: IPv4Address(127, 0, 0, 1), receiveTimeoutSeconds: 60)
+        defer { withExtendedLifetime(backend) {} }
         let backendFD = backend.descriptor
         // Echoes two datagrams (one per client family), then stops.
         Thread.detachNewThread {
