@@ -1,9 +1,14 @@
-// The background half of `run --rm`: once the container's exit code is known, the CLI reports it
-// and this forked child removes the container's cgroups and directory. C only, no allocation
-// (the child of a fork must not depend on the parent's locks), bounded stack per directory level.
+// Background removers, forked so that the command returns first: the half of `run --rm` that
+// removes the container's cgroups and directory once its exit code is reported, and the
+// deletion of a retired bridge (deleting a link waits for the kernel's RCU grace period, tens
+// of milliseconds). C only, no allocation (the child of a fork must not depend on the parent's
+// locks), bounded stack per directory level.
 #define _GNU_SOURCE
 #include "cshim.h"
 #include <dirent.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -85,11 +90,11 @@ static void remove_cgroup(const char *dir) {
     }
 }
 
-pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory) {
-    pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-    if (pid != 0) return pid;
-    // A session of its own (no terminal signals), stdio on /dev/null so that whoever reads our
-    // output sees its end when the CLI exits, and no other inherited descriptor.
+/// In the child of a fork: a session of its own (no terminal signals), stdio on /dev/null so
+/// that whoever reads the parent's output sees its end when the parent exits, no other
+/// inherited descriptor, default signal dispositions (the CLI's handlers forward signals to a
+/// container's pid, which may be reused by now) and nothing blocked.
+static void become_detached(void) {
     setsid();
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
@@ -98,16 +103,61 @@ pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory)
         dup2(null, 2);
     }
     syscall(SYS_close_range, 3U, ~0U, 0U);
-    // The CLI's handlers forward signals to the container's pid, which may be reused by now.
     for (int signal_number = 1; signal_number < NSIG; signal_number++) {
         if (signal_number != SIGKILL && signal_number != SIGSTOP) signal(signal_number, SIG_DFL);
     }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory) {
+    pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (pid != 0) return pid;
+    become_detached();
     for (int i = 0; cgroup_dirs && cgroup_dirs[i]; i++) remove_cgroup(cgroup_dirs[i]);
     int fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) remove_contents(fd);
     rmdir(directory);
+    _exit(0);
+}
+
+pid_t cshim_spawn_link_remover(const char *name, const char *record) {
+    size_t name_length = strlen(name);
+    if (name_length == 0 || name_length > 15) return -1;
+    pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (pid != 0) return pid;
+    become_detached();
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd >= 0) {
+        // RTM_DELLINK by name (IFLA_IFNAME): the retired name is ours alone.
+        struct {
+            struct nlmsghdr header;
+            struct ifinfomsg info;
+            struct rtattr name_attribute;
+            char name[16];
+        } request;
+        memset(&request, 0, sizeof request);
+        request.name_attribute.rta_type = IFLA_IFNAME;
+        request.name_attribute.rta_len = (unsigned short)RTA_LENGTH(name_length + 1);
+        memcpy(request.name, name, name_length);
+        request.header.nlmsg_len = NLMSG_LENGTH(sizeof request.info) + RTA_ALIGN(request.name_attribute.rta_len);
+        request.header.nlmsg_type = RTM_DELLINK;
+        request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+        request.header.nlmsg_seq = 1;
+        request.info.ifi_family = AF_UNSPEC;
+        struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+        if (sendto(fd, &request, request.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) >= 0) {
+            char acknowledgement[1024];
+            // The acknowledgement comes once the link is gone: only then is the record removed.
+            ssize_t received = recv(fd, acknowledgement, sizeof acknowledgement, 0);
+            struct nlmsghdr *reply = (struct nlmsghdr *)acknowledgement;
+            if (received >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && reply->nlmsg_type == NLMSG_ERROR) {
+                int error = ((struct nlmsgerr *)NLMSG_DATA(reply))->error;
+                if (error == 0 || error == -ENODEV) unlink(record);
+            }
+        }
+        close(fd);
+    }
     _exit(0);
 }

@@ -165,6 +165,11 @@ pid_t cshim_spawn_exec(const struct cshim_exec *e);
 /// `directory`, and exits. Returns the child's pid (the caller need not wait for it), or -1.
 pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory);
 
+/// Forks a detached child that deletes the link `name` (at most 15 bytes) and then removes the
+/// file `record` (which names the link for a sweep should the child die first). Returns the
+/// child's pid, or -1. Prepare both strings before the call; the child allocates nothing.
+pid_t cshim_spawn_link_remover(const char *name, const char *record);
+
 int cshim_pidfd_open(pid_t pid);
 int cshim_pidfd_send_signal(int pidfd, int sig);
 int cshim_waitpid(pid_t pid, int *status, int options);

@@ -8,6 +8,8 @@ public enum LinkNames {
     public static let bridgePrefix = "ssb-"
     /// Prefix of the host end of every veth pair we create.
     public static let vethPrefix = "ssv-"
+    /// Prefix of a bridge taken out of service and being deleted in the background.
+    public static let retiredPrefix = "ssr-"
 
     /// The bridge name of a network, from its identity (e.g. `myproject_default`).
     public static func bridge(network: String) -> String {
@@ -20,9 +22,17 @@ public enum LinkNames {
         vethPrefix + hash(container + "\u{0}" + network)
     }
 
+    /// A fresh name for a retired link: random, so that a network of the same name can be
+    /// created again while the old bridge is still being deleted.
+    public static func retired() -> String {
+        retiredPrefix + hash(String(UInt64.random(in: 0...UInt64.max)))
+    }
+
     /// Whether `name` has the shape of a link we create (prefix and 8 lowercase hex digits).
     public static func isOurs(_ name: String) -> Bool {
-        guard name.hasPrefix(bridgePrefix) || name.hasPrefix(vethPrefix) else { return false }
+        guard name.hasPrefix(bridgePrefix) || name.hasPrefix(vethPrefix) || name.hasPrefix(retiredPrefix) else {
+            return false
+        }
         let digits = name.utf8.dropFirst(4)
         return digits.count == 8 && digits.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }

@@ -102,17 +102,25 @@ extension NetlinkSocket {
             hint: "the host name may be left over, or \(peerName) may already exist in the container")
     }
 
-    /// Changes a link's state: up/down, MTU, and the bridge it is attached to (`master`,
-    /// 0 to detach). Only the given properties change.
-    public func setLink(index: Int32, up: Bool? = nil, mtu: Int? = nil, master: Int32? = nil) throws(NetworkError) {
+    /// Changes a link's state: up/down, MTU, the bridge it is attached to (`master`, 0 to
+    /// detach) and its name (the kernel renames only a link that is down). Only the given
+    /// properties change.
+    public func setLink(
+        index: Int32, up: Bool? = nil, mtu: Int? = nil, master: Int32? = nil, name: String? = nil
+    ) throws(NetworkError) {
         var message = NetlinkMessage(type: RouteNetlink.newLink, flags: RouteNetlink.request | RouteNetlink.acknowledge)
         let upFlag = RouteNetlink.interfaceUp
         message.appendInterfaceInfo(
             index: index, flags: up == true ? upFlag : 0, change: up == nil ? 0 : upFlag)
         if let mtu { message.appendAttribute(RouteNetlink.linkMTU, uint32: UInt32(mtu)) }
         if let master { message.appendAttribute(RouteNetlink.linkMaster, uint32: UInt32(bitPattern: master)) }
+        if let name {
+            try Self.validate(linkName: name)
+            message.appendAttribute(RouteNetlink.linkName, string: name)
+        }
         var changes: [String] = []
         if let up { changes.append(up ? "up" : "down") }
+        if let name { changes.append("name \(name)") }
         if let mtu { changes.append("mtu \(mtu)") }
         if let master { changes.append(master == 0 ? "no master" : "master \(master)") }
         try perform(message, what: "setting link #\(index) \(changes.joined(separator: ", "))")

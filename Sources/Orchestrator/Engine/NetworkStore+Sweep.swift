@@ -25,6 +25,7 @@ extension NetworkStore {
     /// - An address held for a container that does not exist: the host veth end
     ///   (`ssv-…`, when the namespace still holds it) and the address.
     /// - A pinned namespace of a container that does not exist (with its veth pair).
+    /// - A retired bridge whose background deletion never finished.
     ///
     /// Projects whose `up`/`down` is running (their lock is held) keep their pinned namespaces.
     @discardableResult
@@ -36,6 +37,7 @@ extension NetworkStore {
             let ids = Set(containers.map(\.id))
             let socket = try NetlinkSocket()
 
+            report.links += try retirement.sweep(using: socket)
             let recorded = Set(records.all().map(\.name))
             for network in try allocator.leasedNetworks() where !recorded.contains(network) {
                 report.links += try LinkSweeper.delete([LinkNames.bridge(network: network)], using: socket)

@@ -25,6 +25,8 @@ public struct NetworkStore: Sendable {
         ResourceRecords(directory: stateRoot + "/networks") { "\(stateRoot)/networks/\($0).json" }
     }
     var allocator: AddressAllocator { AddressAllocator(directory: stateRoot + "/ipam") }
+    /// Bridges of removed networks, deleted in the background (see `LinkRetirement`).
+    var retirement: LinkRetirement { LinkRetirement(recordDirectory: stateRoot + "/ipam/retired-links") }
     var runtime: ContainerRuntime { ContainerRuntime(root: stateRoot) }
 
     /// A network as `network ls` and `network inspect` show it.
@@ -167,8 +169,10 @@ public struct NetworkStore: Sendable {
                         hint: "remove them first: `swiftstack rm -f \(members.map(\.name).joined(separator: " "))`")
                 }
             }
-            if let info = Self.info(record) {
-                try? BridgeNetwork(name: name, subnet: info.subnet, gateway: info.gateway).delete()
+            // The bridge goes out of service now and is deleted in the background: the
+            // deletion itself waits tens of milliseconds for the kernel.
+            if let socket = try? NetlinkSocket() {
+                try? retirement.retire(LinkNames.bridge(network: name), using: socket)
             }
             try? allocator.releaseNetwork(name)
             records.remove(name)

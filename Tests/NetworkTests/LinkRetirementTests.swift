@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import Network
+
+/// Retired bridges: out of service at once, deleted in the background, swept when the
+/// background deletion never happened.
+@Suite struct LinkRetirementTests {
+    @Test func aRetiredBridgeIsGoneAtOnceAndDeletedInTheBackground() throws {
+        let name = LinkNames.bridge(network: TestIdentity().network)
+        let records = FileManager.default.temporaryDirectory.appendingPathComponent("retired-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: records) }
+        let socket = try NetlinkSocket()
+        try socket.createBridge(named: name)
+        defer { try? socket.deleteLink(named: name) }
+        let retirement = LinkRetirement(recordDirectory: records)
+
+        let before = Set(try socket.links().map(\.name))
+        try retirement.retire(name, using: socket)
+        #expect(try socket.link(named: name) == nil, "the name is free as soon as retire returns")
+        let retired = Set(try socket.links().map(\.name)).subtracting(before)
+            .filter { $0.hasPrefix(LinkNames.retiredPrefix) }
+        #expect(retired.count <= 1, "\(retired)")
+        // The background child removes the record once the kernel acknowledged the deletion.
+        #expect(eventually(5) { ((try? FileManager.default.contentsOfDirectory(atPath: records)) ?? []).isEmpty })
+        for link in retired { #expect(try socket.link(named: link) == nil, "\(link) was deleted") }
+        try retirement.retire(name, using: socket)  // nothing to retire: no error
+    }
+
+    @Test func aSweepDeletesRetiredLinksWhoseDeletionNeverFinishedAndOnlyThose() throws {
+        let records = FileManager.default.temporaryDirectory.appendingPathComponent("retired-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: records) }
+        try FileManager.default.createDirectory(atPath: records, withIntermediateDirectories: true)
+        let socket = try NetlinkSocket()
+        // A retired bridge whose remover was killed: renamed, recorded, still there.
+        let leftover = LinkNames.retired()
+        try socket.createBridge(named: leftover)
+        defer { try? socket.deleteLink(named: leftover) }
+        #expect(FileManager.default.createFile(atPath: records + "/" + leftover, contents: nil))
+        // Another state root's retired bridge: not in our records, never touched.
+        let others = LinkNames.retired()
+        try socket.createBridge(named: others)
+        defer { try? socket.deleteLink(named: others) }
+
+        let deleted = try LinkRetirement(recordDirectory: records).sweep(using: socket)
+        #expect(deleted == [leftover])
+        #expect(try socket.link(named: leftover) == nil)
+        #expect(try socket.link(named: others) != nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: records).isEmpty)
+    }
+}
+
+/// Polls `body` until it returns true or `seconds` pass.
+private func eventually(_ seconds: Double, _ body: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if body() { return true }
+        usleep(20_000)
+    }
+    return body()
+}
