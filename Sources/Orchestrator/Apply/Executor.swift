@@ -43,7 +43,7 @@ public struct Executor: Sendable {
     public func apply(_ plan: Plan, events: @escaping @Sendable (Event) -> Void = { _ in }) throws {
         let outcomes = Outcomes()
         for wave in plan.waves {
-            DispatchQueue.concurrentPerform(iterations: wave.count) { index in
+            BlockingParallel.forEach(wave.count) { index in
                 let action = wave[index]
                 if let blocker = action.dependsOn.first(where: { outcomes.hasFailed($0) }) {
                     outcomes.skip(action.id)

@@ -40,7 +40,8 @@ public struct RuntimeEngine: ContainerEngine {
     // MARK: Containers
 
     public func containers(project: String) throws -> [EngineContainer] {
-        runtime.list().filter { $0.spec.labels[ProjectLabels.project] == project }.map { container in
+        runtime.list().filter { $0.spec.labels[ProjectLabels.project] == project }.map { listed in
+            let container = runtime.settlingExit(listed)
             let status: ObservedContainer.Status
             switch container.state.status {
             case .created: status = .created

@@ -119,6 +119,23 @@ extension ContainerRuntime {
         }
     }
 
+    /// A container whose process has just ended while its owner has not yet recorded the exit
+    /// (between reaping and writing the state) is re-read until the owner has, for up to
+    /// `seconds`; anything else comes back as it is. Observers use it so that a job that
+    /// exits quickly is seen as exited with its code, not as "process gone, code unknown".
+    public func settlingExit(_ container: Container, seconds: Double = 1) -> Container {
+        guard container.state.status == .running, !container.isRunning, container.ownerAlive else { return container }
+        let deadline = monotonicMilliseconds() + Int(seconds * 1000)
+        var current = container
+        while monotonicMilliseconds() < deadline {
+            usleep(2_000)
+            guard let reread = try? refreshed(store.load(container.id)) else { return current }
+            current = reread
+            if current.state.status != .running || current.isRunning || !current.ownerAlive { return current }
+        }
+        return current
+    }
+
     /// Waits for the owner to record the exit; when the owner is gone, records it here.
     @discardableResult
     func awaitRecordedExit(_ id: String, seconds: Int = 5) throws -> ContainerState {

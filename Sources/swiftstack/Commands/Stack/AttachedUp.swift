@@ -147,7 +147,7 @@ struct AttachedUp {
         let stateRoot = stateRoot
         let runDirectory = runDirectory
         Thread.detachNewThread {
-            DispatchQueue.concurrentPerform(iterations: containers.count) { index in
+            BlockingParallel.forEach(containers.count) { index in
                 let container = containers[index]
                 StopIntent.record(stopping: container, stateRoot: stateRoot, runDirectory: runDirectory)
                 Console.error("Stopping \(container.name)")

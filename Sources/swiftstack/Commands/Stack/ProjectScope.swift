@@ -37,9 +37,10 @@ struct ProjectScope {
     /// An unknown service is an error naming the ones there are.
     func containers(_ services: [String]) throws -> [Container] {
         // One-offs (`run SERVICE`) are not the service's containers, as in Compose.
-        let all = global.containerRuntime.list().filter {
+        let runtime = global.containerRuntime
+        let all = runtime.list().filter {
             $0.spec.labels[ProjectLabels.project] == project && !ProjectLabels.isOneOff($0.spec.labels)
-        }
+        }.map { runtime.settlingExit($0) }
         let known = Set(all.compactMap { $0.spec.labels[ProjectLabels.service] }).union(serviceOrder)
         for service in services where !known.contains(service) {
             ContainerCommandErrors.report(
@@ -72,9 +73,9 @@ struct ProjectScope {
     static func replica(_ container: Container) -> Int { Int(container.spec.labels[ProjectLabels.index] ?? "") ?? 0 }
 
     /// Runs `body` for each container side by side; returns whether all succeeded.
-    static func forEach(_ containers: [Container], _ body: @Sendable (Container) throws -> Void) -> Bool {
+    static func forEach(_ containers: [Container], _ body: @escaping @Sendable (Container) throws -> Void) -> Bool {
         let failures = FailureCount()
-        DispatchQueue.concurrentPerform(iterations: containers.count) { index in
+        BlockingParallel.forEach(containers.count) { index in
             do { try body(containers[index]) } catch {
                 ContainerCommandErrors.report("\(containers[index].name): \(error)")
                 failures.add()
