@@ -9,9 +9,11 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 BIN=$(realpath "${BIN:-.build/release/swiftstack}")
 work=$(mktemp -d /var/tmp/swiftstack-bench-build.XXXXXX)
-podman=()
 # podman's overlay mounts go before its directory does.
-cleanup() { [ ${#podman[@]} -eq 0 ] || "${podman[@]}" system reset --force >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() {
+    podman_reset "$work/podman"
+    rm -rf "$work"
+}
 trap cleanup EXIT
 export SWIFTSTACK_ROOT="$work/state" SWIFTSTACK_RUN="$work/run"
 
@@ -44,26 +46,10 @@ echo "swiftstack build, 10 instructions: cold median $cold ms, no-change rebuild
 # our `image save`), its own --root under $work. Installed here only when absent (the
 # benchmark's peer, not swiftstack's dependency). Its bridge helper would turn ip_forward on:
 # no network namespace setup (containers.conf) and `--network none` on every build.
-if ! command -v podman >/dev/null 2>&1 || ! command -v runc >/dev/null 2>&1; then
-    echo "podman/runc absent: installing them for the comparison"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc \
-        >/dev/null || true
-fi
-if command -v podman >/dev/null 2>&1; then
+if podman_install; then
     forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
-    podman_root="$work/podman"
-    mkdir -p "$podman_root/tmp"
-    # crun fails on this cgroup v1 hybrid host and the default nofile limit is above the hard limit.
-    cat > "$podman_root/containers.conf" <<'CONF'
-[containers]
-netns = "none"
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-CONF
-    export CONTAINERS_CONF="$podman_root/containers.conf" TMPDIR="$podman_root/tmp"
-    podman=(podman --root "$podman_root/root" --runroot "$podman_root/run" --tmpdir "$podman_root/tmp"
-        --cgroup-manager cgroupfs --events-backend none)
+    podman_conf "$work/podman"
+    podman=(podman)
     "$BIN" image save -o "$work/busybox.tar" bench-busybox:latest
     if "${podman[@]}" load -i "$work/busybox.tar" >/dev/null 2>&1; then
         sed -i 's|^FROM bench-busybox:latest|FROM localhost/bench-busybox:latest|' "$work/ctx/Dockerfile"

@@ -97,10 +97,7 @@ echo "swiftstack down, 10 services: $ten_down ms"
 # The peer: podman-compose (pip) over podman (apt), installed here only. podman runs with its own
 # storage under $work, runc (crun refuses this hybrid cgroup layout) and no network at all:
 # podman's bridge helper turns ip_forward on, which this project never does.
-if ! command -v podman >/dev/null 2>&1; then
-    apt-get install -y -qq podman runc >/dev/null 2>&1 || true
-fi
-if command -v podman >/dev/null 2>&1 && ! command -v podman-compose >/dev/null 2>&1; then
+if podman_install && ! command -v podman-compose >/dev/null 2>&1; then
     pip install --quiet podman-compose >/dev/null 2>&1 || true
 fi
 if command -v podman >/dev/null 2>&1 && command -v podman-compose >/dev/null 2>&1; then

@@ -44,35 +44,50 @@ busybox_rootfs() {
     echo 'root:x:0:' > "$root/etc/group"
 }
 
-# podman_conf DIR: points podman at its own storage under DIR and at settings that work here
-# (runc: crun refuses this hybrid cgroup layout; rlimits under our hard limits; no network ever,
-# since podman's bridge helper turns ip_forward on). Exports CONTAINERS_CONF and
-# CONTAINERS_STORAGE_CONF for every podman the caller runs next; podman_reset DIR undoes it.
+# podman_install: the peer podman (and runc, which it needs here), installed by the benchmark
+# only, when absent. Returns non-zero when podman is still missing.
+podman_install() {
+    if ! command -v podman >/dev/null 2>&1 || ! command -v runc >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc \
+            >/dev/null 2>&1 || true
+    fi
+    command -v podman >/dev/null 2>&1
+}
+
+# podman_conf DIR: points every podman the caller runs next at its own storage under DIR (the
+# run root under /tmp: podman refuses one longer than 50 characters) and at settings that work
+# on this host: runc (crun refuses the hybrid cgroup layout), rlimits under our hard limits,
+# and no network ever (podman's bridge helper turns ip_forward on). podman_reset DIR undoes it.
 podman_conf() {
-    local dir=$1
-    mkdir -p "$dir"
+    local dir=$1 runroot
+    mkdir -p "$dir/tmp"
+    runroot=$(mktemp -d /tmp/sspr.XXXXXX)
+    echo "$runroot" > "$dir/runroot"
     cat > "$dir/containers.conf" <<CONF
 [containers]
 netns = "none"
 default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 [engine]
 runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "none"
 CONF
     cat > "$dir/storage.conf" <<CONF
 [storage]
 driver = "overlay"
 graphroot = "$dir/root"
-runroot = "$dir/runroot"
+runroot = "$runroot"
 CONF
-    export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf"
+    export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf" TMPDIR="$dir/tmp"
 }
 
 # podman_reset DIR: removes everything podman made under DIR (containers, images, its mounts).
 podman_reset() {
-    local dir=$1
+    local dir=$1 runroot
     [ -f "$dir/storage.conf" ] || return 0
     podman rm -af -t 0 >/dev/null 2>&1 || true
     podman rmi -af >/dev/null 2>&1 || true
-    grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-    rm -rf "$dir"
+    runroot=$(cat "$dir/runroot" 2>/dev/null || true)
+    grep -oE " ($dir|${runroot:-/nonexistent})/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "$dir" ${runroot:+"$runroot"}
 }

@@ -23,6 +23,7 @@ cleanup() {
     "$BIN" rm -f bench-dns >/dev/null 2>&1 || true
     "$BIN" network rm "$net" >/dev/null 2>&1 || true
     "$BIN" network prune >/dev/null 2>&1 || true
+    podman_reset "$work/podman"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,27 +50,18 @@ echo "attach to a network as run sees it (median of paired differences): $attach
 
 # podman on a bridge is forbidden here (its bridge helper turns ip_forward on), so the peer is
 # `podman run --network none`: ours pays for a whole bridge attachment that podman's run skips.
-if command -v podman >/dev/null 2>&1; then
-    cat > "$work/containers.conf" <<'CONF'
-[containers]
-netns = "none"
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-CONF
-    # podman refuses a run root longer than 50 characters.
-    podman_run=$(mktemp -d /tmp/ssbpm.XXXXXX)
-    podman=(env CONTAINERS_CONF="$work/containers.conf" podman --root "$work/podman/root" --runroot "$podman_run" --storage-driver vfs)
+if podman_install; then
+    podman_conf "$work/podman"
+    podman=(podman)
     tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
     if "${podman[@]}" import "$work/rootfs.tar" localhost/bench-busybox:latest >/dev/null 2>&1; then
         podman_ms=$(median_ms 11 "${podman[@]}" run --rm --network none localhost/bench-busybox:latest true)
         echo "podman run --rm --network none busybox true: median $podman_ms ms (podman on a bridge is forbidden here: it turns ip_forward on)"
         echo "ratio swiftstack run --rm --network NAME / podman run --rm --network none: $(ratio "$with_net" "$podman_ms")x (goal <= 0.1x)"
-        "${podman[@]}" system reset --force >/dev/null 2>&1 || true
     else
         echo "podman is installed but could not import the base image here; no comparison"
     fi
-    rm -rf "$podman_run"
+    podman_reset "$work/podman"
     echo "ip_forward after podman: $(cat /proc/sys/net/ipv4/ip_forward) (must stay 0)"
 else
     echo "podman not installed: no comparison"

@@ -1,24 +1,24 @@
 import CCrypto
 
-/// Streaming SHA-256 over OpenSSL's libcrypto.
+/// Streaming SHA-256 over OpenSSL's libcrypto (its direct SHA-256 functions, which need no
+/// provider initialisation: see `CCrypto/shim.h`).
 ///
-/// A struct holding an `EVP_MD_CTX`; copy semantics are not meaningful, so it is
+/// A struct holding a `SHA256_CTX`; copy semantics are not meaningful, so it is
 /// non-copyable and finalised exactly once.
 public struct SHA256: ~Copyable {
-    private let context: OpaquePointer
+    private let context: UnsafeMutablePointer<SHA256_CTX>
 
     public init() {
-        guard let context = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed: out of memory") }
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
-        self.context = context
+        context = .allocate(capacity: 1)
+        SHA256_Init(context)
     }
 
-    deinit { EVP_MD_CTX_free(context) }
+    deinit { context.deallocate() }
 
     /// Feeds `bytes` into the hash.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        EVP_DigestUpdate(context, base, bytes.count)
+        SHA256_Update(context, base, bytes.count)
     }
 
     /// Feeds the UTF-8 bytes of `string` into the hash.
@@ -35,8 +35,7 @@ public struct SHA256: ~Copyable {
     /// The 32-byte digest. Consumes the hasher.
     public consuming func finalize() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        _ = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+        _ = out.withUnsafeMutableBufferPointer { SHA256_Final($0.baseAddress, context) }
         return out
     }
 
