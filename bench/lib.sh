@@ -88,6 +88,7 @@ podman_reset() {
     podman rm -af -t 0 >/dev/null 2>&1 || true
     podman rmi -af >/dev/null 2>&1 || true
     runroot=$(cat "$dir/runroot" 2>/dev/null || true)
-    grep -oE " ($dir|${runroot:-/nonexistent})/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    { grep -oE " ($dir|${runroot:-/nonexistent})/[^ ]*" /proc/mounts || true; } | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
     rm -rf "$dir" ${runroot:+"$runroot"}
 }
