@@ -22,9 +22,10 @@ struct AttachedUp {
     /// The runs (`runKey`) that had already ended when the command started: not news.
     let finishedBefore: Set<String>
 
-    /// Names one run of a container: its id and its process's start time.
+    /// Names one run of a container: its id, its process's pid and start time (in clock ticks,
+    /// so two quick restarts may share one: the pid tells them apart).
     static func runKey(_ container: Container) -> String {
-        "\(container.id)@\(container.state.pidStartTime ?? 0)"
+        "\(container.id)@\(container.state.pid ?? 0)@\(container.state.pidStartTime ?? 0)"
     }
 
     /// Streams until the stack is stopped or has nothing left running; returns the exit code.
