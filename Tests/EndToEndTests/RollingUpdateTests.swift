@@ -42,7 +42,7 @@ import Testing
                   - -c
                   - |
                     while true; do
-                      if v=$$(busybox timeout 3 busybox wget -q -O - http://web.\(sandbox.project)/version); then
+                      if v=$$(busybox timeout 3 busybox wget -q -O - http://web/version); then
                         echo "ok $$v" >> /out/log
                       else
                         echo FAIL >> /out/log

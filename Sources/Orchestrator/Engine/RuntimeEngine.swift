@@ -156,17 +156,19 @@ public struct RuntimeEngine: ContainerEngine {
             interface: interface)
     }
 
-    /// `/etc/hosts` lines for the project's other containers already on `network`: names work
-    /// for whatever started earlier (dependencies) until the project's DNS server answers.
+    /// `/etc/hosts` lines for the project's other containers already on `network`, by container
+    /// name only: a container keeps its address across recreation, so these lines stay true,
+    /// and they work before the project's DNS server answers. Service names and aliases are
+    /// left to DNS, which rotates replicas and answers only healthy ones (a line here would pin
+    /// a client to one replica, even through a rolling update that stops it).
     private func peerHosts(project: Project, network: String, except name: String) -> [String] {
         guard let addresses = try? allocator.allocations(network: network) else { return [] }
         var lines: [String] = []
         for container in runtime.list() where container.spec.labels[ProjectLabels.project] == project.name {
-            guard container.name != name, let address = addresses[container.name],
-                let service = container.spec.labels[ProjectLabels.service]
+            guard container.name != name, !ProjectLabels.isOneOff(container.spec.labels),
+                let address = addresses[container.name]
             else { continue }
-            let aliases = project.services[service]?.networks.values.flatMap(\.aliases) ?? []
-            lines.append("\(address) \(([container.name, service] + aliases).joined(separator: " "))")
+            lines.append("\(address) \(container.name)")
         }
         return lines
     }
