@@ -20,10 +20,17 @@ import Testing
     }
 
     @Test func udpOnEveryAddressAnswersOverIPv4AndIPv6() async throws {
-        // A long receive timeout: under a loaded test run the proxy may take seconds to start,
-        // and the echo thread must still be waiting when the first datagram comes.
-        let backend = try UDPSocket(address: IPv4Address(127, 0, 0, 1), receiveTimeoutSeconds: 60)
+        let backend = try UDPSocket(address: IPv4Address(127, 0, 0, 1))
         defer { withExtendedLifetime(backend) {} }
+        let port = try PortAvailability.freePort(host: PortMapping.everyAddress, transport: .udp)
+        let target = Int(backend.port)
+        let proxy = try await PortProxy.start(host: PortMapping.everyAddress, port: port, transport: .udp) {
+            (IPv4Address(127, 0, 0, 1), target)
+        }
+        defer { Task { await proxy.stop() } }
+        // The echo starts only now: resuming after the await above may wait for a thread of the
+        // test run's cooperative pool for a long time, and the backend's receive timeout (3 s)
+        // must not run out before the first datagram.
         let backendFD = backend.descriptor
         // Echoes two datagrams (one per client family), then stops.
         Thread.detachNewThread {
@@ -45,12 +52,6 @@ import Testing
                 }
             }
         }
-        let port = try PortAvailability.freePort(host: PortMapping.everyAddress, transport: .udp)
-        let target = Int(backend.port)
-        let proxy = try await PortProxy.start(host: PortMapping.everyAddress, port: port, transport: .udp) {
-            (IPv4Address(127, 0, 0, 1), target)
-        }
-        defer { Task { await proxy.stop() } }
         #expect(Self.exchange(family: AF_INET, port: port) == "echo:v4")
         if PortAvailability.hasIPv6 {
             #expect(Self.exchange(family: AF_INET6, port: port) == "echo:v6")
