@@ -107,11 +107,12 @@ struct UpPlanning {
         for volume in desired.volumes where !volume.external {
             guard let current = existing[volume.name], !current.isMissing else {
                 // Its containers still mount the removed directory: they are created again too.
-                if existing[volume.name] != nil { missingVolumes.insert(volume.name) }
-                resourceReady[volume.name] = builder.add(
-                    .createVolume, volume.name,
-                    reasons: [existing[volume.name] != nil ? "its directory was removed behind our back" : "new volume"]
-                )
+                let recorded = existing[volume.name] != nil
+                let mounted = recorded || observed.containers.contains { Self.mounts($0, volume: volume.key) }
+                if mounted { missingVolumes.insert(volume.name) }
+                let reason =
+                    recorded ? "its directory was removed behind our back" : mounted ? "missing" : "new volume"
+                resourceReady[volume.name] = builder.add(.createVolume, volume.name, reasons: [reason])
                 continue
             }
             if current.configHash != volume.configHash {
@@ -386,6 +387,12 @@ struct UpPlanning {
 
     static func isAttached(_ container: ObservedContainer, to network: String) -> Bool {
         container.fields.contains { $0.path.hasPrefix("networks.\(network).") }
+    }
+
+    /// Whether `container` was created mounting the named volume `key` (`volumes.TARGET` is
+    /// `volume:KEY:rw|ro…` in its normal form).
+    static func mounts(_ container: ObservedContainer, volume key: String) -> Bool {
+        container.fields.contains { $0.path.hasPrefix("volumes.") && $0.value.hasPrefix("volume:\(key):") }
     }
 
     static func describe(_ changes: [FieldChange], or fallback: String) -> [String] {

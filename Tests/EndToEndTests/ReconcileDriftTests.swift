@@ -146,5 +146,13 @@ import Testing
             "\(reconcile.text)")
         #expect(eventually(10) { (try? sandbox.run(["exec", client, "touch", "/data/ok"]).status) == 0 })
         #expect(eventually(5) { FileManager.default.fileExists(atPath: data + "/ok") })
+
+        // The volume removed with its record: missing, made again, its container with it.
+        try FileManager.default.removeItem(atPath: "\(sandbox.stateRoot)/volumes/\(project)_data")
+        #expect(eventually(Double(resync) + 5) { FileManager.default.fileExists(atPath: data) }, "\(reconcile.text)")
+        #expect(
+            eventually(5) { reconcile.text.contains("create volume \(project)_data: missing") }, "\(reconcile.text)")
+        #expect(eventually(10) { (try? sandbox.run(["exec", client, "touch", "/data/again"]).status) == 0 })
+        #expect(eventually(5) { FileManager.default.fileExists(atPath: data + "/again") })
     }
 }

@@ -40,6 +40,18 @@ struct DriftPlanningTests {
         #expect(!lines(plan).contains { $0.contains("demo-web-1") })
     }
 
+    @Test func aVolumeRemovedWithItsRecordIsMissingForTheContainersMountingIt() throws {
+        let desired = try DesiredState(project: project)
+        var observed = observedMatching(desired)
+        observed.volumes = []
+        let plan = try Planner.up(desired, observed)
+        #expect(lines(plan).contains("+ create volume demo_data: missing"), "\(lines(plan))")
+        #expect(lines(plan).contains("~ recreate demo-db-1: volume demo_data was removed and is created again"))
+        // On a fresh up it is simply new.
+        let fresh = try Planner.up(desired, ObservedState())
+        #expect(lines(fresh).contains("+ create volume demo_data: new volume"))
+    }
+
     @Test func exitedContainersAreStartedOnlyWhenNamedInExitedToStart() throws {
         let desired = try DesiredState(project: project)
         let observed = observedMatching(desired)
