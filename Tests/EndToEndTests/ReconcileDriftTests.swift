@@ -80,7 +80,7 @@ import Testing
         #expect(reconcile.text.contains("start \(web): exited (code 137) behind our back"), "\(reconcile.text)")
 
         // The policy that gave up is reported once and left alone; the finished job stays finished.
-        let gaveUp = "\(project)-flaky-1 exited (code 3); its restart policy (onFailure) leaves it stopped"
+        let gaveUp = "\(project)-flaky-1 exited (code 3); its restart policy (on-failure) leaves it stopped"
         #expect(eventually(10) { reconcile.text.contains(gaveUp) }, "\(reconcile.text)")
 
         // `swiftstack stop` records a stop intent: it stays stopped through drift checks and resyncs.

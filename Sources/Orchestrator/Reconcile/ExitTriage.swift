@@ -64,8 +64,18 @@ struct ExitTriage {
             return .gaveUp(
                 run: run,
                 message: "\(container.name) exited (code \(code.map(String.init) ?? "unknown")); its restart policy "
-                    + "(\(rule.condition.rawValue)) leaves it stopped, and so does the reconciler")
+                    + "(\(Self.spelling(rule.condition))) leaves it stopped, and so does the reconciler")
         }
         return .start
+    }
+
+    /// The condition as the stack file spells it.
+    static func spelling(_ condition: RestartRule.Condition) -> String {
+        switch condition {
+        case .never: "no"
+        case .always: "always"
+        case .onFailure: "on-failure"
+        case .unlessStopped: "unless-stopped"
+        }
     }
 }
