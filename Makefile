@@ -11,7 +11,7 @@ APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev busybox-static ipr
 # Peers only the tests drive (podman interoperability); installed by `make test`, not by `make up`.
 TEST_APT_PACKAGES := podman runc
 
-.PHONY: setup test-deps build release test lint bench images up down clean
+.PHONY: setup test-deps build release test lint bench images up down clean soak
 
 ## setup: install the missing system packages (idempotent; apt-get only when something is missing)
 setup:
@@ -45,6 +45,11 @@ lint:
 test: setup test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## soak: the reconcile soak for an hour (random kills and edits; `make test` runs 20 s of it)
+soak: setup
+	$(SWIFT) build --build-tests
+	SWIFTSTACK_SOAK_SECONDS=$${SWIFTSTACK_SOAK_SECONDS:-3600} $(SWIFT) test --skip-build --filter ReconcileSoakTests
 
 ## bench: the benchmarks; figures and ratios to peers are printed, never asserted
 bench: release

@@ -58,10 +58,25 @@ public struct ObservedResource: Sendable, Equatable, Codable {
     public var name: String
     public var configHash: String
     public var fields: [ConfigField]
+    /// Recorded, but what it stands for is gone: a network's bridge deleted from the kernel or
+    /// a volume's directory removed behind our back. Planned as missing (made again).
+    public var isMissing: Bool
 
-    public init(name: String, configHash: String, fields: [ConfigField] = []) {
+    public init(name: String, configHash: String, fields: [ConfigField] = [], isMissing: Bool = false) {
         self.name = name
         self.configHash = configHash
         self.fields = fields
+        self.isMissing = isMissing
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, configHash, fields, isMissing }
+
+    /// Reads `isMissing` as false when absent (observed states written before it existed).
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        name = try values.decode(String.self, forKey: .name)
+        configHash = try values.decode(String.self, forKey: .configHash)
+        fields = try values.decodeIfPresent([ConfigField].self, forKey: .fields) ?? []
+        isMissing = try values.decodeIfPresent(Bool.self, forKey: .isMissing) ?? false
     }
 }

@@ -14,10 +14,15 @@ public struct PlanOptions: Sendable, Equatable {
     /// containers are left as they are, so nothing retries the failed update until the stack
     /// file changes (the reconciler's memory of Swarm's paused/rolled-back service state).
     public var heldBack: Set<String>
+    /// Which exited containers to start. nil (`up`): every one but a finished job. A set (the
+    /// reconciler): only these, which exited behind our back; the others are left to their
+    /// restart policies or were stopped on purpose.
+    public var exitedToStart: Set<String>?
 
     public init(
         forceRecreate: Bool = false, noRecreate: Bool = false, build: Bool = false,
-        noBuild: Bool = false, removeOrphans: Bool = false, heldBack: Set<String> = []
+        noBuild: Bool = false, removeOrphans: Bool = false, heldBack: Set<String> = [],
+        exitedToStart: Set<String>? = nil
     ) {
         self.forceRecreate = forceRecreate
         self.noRecreate = noRecreate
@@ -25,5 +30,6 @@ public struct PlanOptions: Sendable, Equatable {
         self.noBuild = noBuild
         self.removeOrphans = removeOrphans
         self.heldBack = heldBack
+        self.exitedToStart = exitedToStart
     }
 }

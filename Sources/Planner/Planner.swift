@@ -30,6 +30,8 @@ struct UpPlanning {
     var removedForNetwork: [String: String] = [:]
     /// Networks that containers were attached to but that no longer exist.
     var missingNetworks: Set<String> = []
+    /// Volumes whose directory was removed while recorded.
+    var missingVolumes: Set<String> = []
     /// Image build action by service.
     var builds: [String: Int] = [:]
     /// The action after which a container exists (created, started or replaced), by name.
@@ -69,11 +71,13 @@ struct UpPlanning {
     private mutating func planNetworks() {
         let existing = Dictionary(observed.networks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for network in desired.networks where !network.external {
-            guard let current = existing[network.name] else {
+            guard let current = existing[network.name], !current.isMissing else {
                 let attached = observed.containers.contains { Self.isAttached($0, to: network.name) }
                 if attached { missingNetworks.insert(network.name) }
-                resourceReady[network.name] = builder.add(
-                    .createNetwork, network.name, reasons: [attached ? "missing" : "new network"])
+                let reason =
+                    existing[network.name] != nil
+                    ? "its bridge was deleted behind our back" : attached ? "missing" : "new network"
+                resourceReady[network.name] = builder.add(.createNetwork, network.name, reasons: [reason])
                 continue
             }
             guard current.configHash != network.configHash else { continue }
@@ -101,8 +105,14 @@ struct UpPlanning {
     private mutating func planVolumes() {
         let existing = Dictionary(observed.volumes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for volume in desired.volumes where !volume.external {
-            guard let current = existing[volume.name] else {
-                resourceReady[volume.name] = builder.add(.createVolume, volume.name, reasons: ["new volume"])
+            guard let current = existing[volume.name], !current.isMissing else {
+                // Its containers still mount the removed directory: they are created again too.
+                let recorded = existing[volume.name] != nil
+                let mounted = recorded || observed.containers.contains { Self.mounts($0, volume: volume.key) }
+                if mounted { missingVolumes.insert(volume.name) }
+                let reason =
+                    recorded ? "its directory was removed behind our back" : mounted ? "missing" : "new volume"
+                resourceReady[volume.name] = builder.add(.createVolume, volume.name, reasons: [reason])
                 continue
             }
             if current.configHash != volume.configHash {
@@ -248,6 +258,9 @@ struct UpPlanning {
         for network in target.networks where missingNetworks.contains(network) {
             recreateReasons.append("network \(network) was missing and is created again")
         }
+        for volume in target.volumes where missingVolumes.contains(volume) {
+            recreateReasons.append("volume \(volume) was removed and is created again")
+        }
         if let was = current.imageID, let now = observed.images[target.image], was != now {
             recreateReasons.append("image \(target.image) changed (\(Self.short(was)) → \(Self.short(now)))")
         }
@@ -308,10 +321,14 @@ struct UpPlanning {
         case .exited(let code) where code == 0 && target.runsOnce:
             // A finished job: running it again on every `up` would repeat its work.
             if last == nil { builder.unchanged(current.name) }
+        case .exited where options.exitedToStart.map { !$0.contains(current.name) } ?? false:
+            // Stopped on purpose, or its restart policy's to bring back (or not).
+            if last == nil { builder.unchanged(current.name) }
         case .exited(let code):
             let how = code.map { "exited (code \($0))" } ?? "exited (code unknown)"
+            let reason = options.exitedToStart == nil ? how : how + " behind our back"
             last = builder.add(
-                .startContainer, current.name, service: current.service, reasons: [how],
+                .startContainer, current.name, service: current.service, reasons: [reason],
                 after: prerequisites + (last.map { [$0] } ?? []))
         case .dead:
             break
@@ -370,6 +387,12 @@ struct UpPlanning {
 
     static func isAttached(_ container: ObservedContainer, to network: String) -> Bool {
         container.fields.contains { $0.path.hasPrefix("networks.\(network).") }
+    }
+
+    /// Whether `container` was created mounting the named volume `key` (`volumes.TARGET` is
+    /// `volume:KEY:rw|ro…` in its normal form).
+    static func mounts(_ container: ObservedContainer, volume key: String) -> Bool {
+        container.fields.contains { $0.path.hasPrefix("volumes.") && $0.value.hasPrefix("volume:\(key):") }
     }
 
     static func describe(_ changes: [FieldChange], or fallback: String) -> [String] {

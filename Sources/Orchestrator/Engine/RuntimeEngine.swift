@@ -225,8 +225,13 @@ public struct RuntimeEngine: ContainerEngine {
 
     // MARK: Volumes
 
+    /// The project's volumes; one whose directory was removed behind our back is missing.
     public func volumes(project: String) throws -> [ObservedResource] {
-        volumeRecords.all().filter { $0.project == project }.map(\.observed)
+        volumeRecords.all().filter { $0.project == project }.map { record in
+            var observed = record.observed
+            observed.isMissing = access(volumeDataPath(record.name), F_OK) != 0
+            return observed
+        }
     }
 
     public func createVolume(_ name: String, project: String, fields: [ConfigField], configHash: String) throws {
@@ -241,8 +246,18 @@ public struct RuntimeEngine: ContainerEngine {
 
     // MARK: Networks
 
+    /// The project's networks; one whose bridge is gone from the kernel (deleted with another
+    /// tool) is missing. One RTM_GETLINK per network: cheap enough for the reconciler's
+    /// drift check every second.
     public func networks(project: String) throws -> [ObservedResource] {
-        networkRecords.all().filter { $0.project == project }.map(\.observed)
+        let records = networkRecords.all().filter { $0.project == project }
+        guard !records.isEmpty else { return [] }
+        let socket = try NetlinkSocket()
+        return try records.map { record in
+            var observed = record.observed
+            observed.isMissing = try socket.link(named: LinkNames.bridge(network: record.name)) == nil
+            return observed
+        }
     }
 
     public func createNetwork(_ name: String, project: String, fields: [ConfigField], configHash: String) throws {

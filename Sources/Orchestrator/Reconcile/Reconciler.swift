@@ -1,5 +1,6 @@
 import Foundation
 import Planner
+import Runtime
 import StackFile
 
 /// The long-running reconcile mode: applies the stack file, then keeps the project converged
@@ -8,7 +9,9 @@ import StackFile
 /// periodic full resync.
 ///
 /// Restarting containers that exit is the supervisor's job (restart policies, back-off); the
-/// reconciler never starts an exited container itself, so it cannot fight those rules.
+/// reconciler starts an exited container only when no policy will and nobody stopped it on
+/// purpose (`ExitTriage`: a `restart: no` daemon killed behind its back), so it never fights
+/// those rules.
 public final class Reconciler: @unchecked Sendable {
     /// Loads the stack file: the project, or every diagnostic line when it is invalid.
     public typealias Loader = @Sendable () -> Result<Project, ReconcileLoadFailure>
@@ -24,6 +27,8 @@ public final class Reconciler: @unchecked Sendable {
     /// Services whose last rolling update paused or was rolled back, with the definition that
     /// failed: left as they are until the file defines them differently.
     private var heldBack: [String: Service] = [:]
+    /// Containers whose given-up restart policy was reported, with the run reported.
+    private var reportedGiveUps: [String: String] = [:]
 
     public init(
         convergence: ProjectConvergence, resync: Double, load: @escaping Loader,
@@ -61,7 +66,7 @@ public final class Reconciler: @unchecked Sendable {
             lock = try ReconcileLock(runDirectory: convergence.runDirectory, project: loaded.name)
             project = loaded
             try watch(loaded)
-            converge(loaded, previous: nil, because: "start")
+            converge(loaded, previous: nil, because: "start", asUp: true)
         case .failure(let failure):
             report(failure)
             throw OrchestratorError(.invalidPlan, "the stack file is invalid; fix it and start again")
@@ -107,31 +112,59 @@ public final class Reconciler: @unchecked Sendable {
         return paths
     }
 
-    /// What is missing compared with the file, if anything: actions other than starting exited
-    /// containers (those belong to the restart policies).
+    /// What is missing compared with the file, if anything (exited containers only when
+    /// `ExitTriage` says they are ours to start).
     private func drift(of project: Project) -> String? {
         guard let plan = try? convergence.plan(project, options: options(for: project)) else { return nil }
-        let repairs = plan.actions.filter { $0.kind != .startContainer }
-        guard let first = repairs.first else { return nil }
-        return first.line
+        return plan.actions.first?.line
     }
 
-    /// How the reconciler plans: the file is the whole truth (services removed from it go), and
-    /// services whose rolling update failed stay as they are until their definition changes.
-    private func options(for project: Project) -> PlanOptions {
+    /// How the reconciler plans: the file is the whole truth (services removed from it go),
+    /// services whose rolling update failed stay as they are until their definition changes,
+    /// and only exited containers nothing else brings back are started (all of them with
+    /// `asUp`, for the first convergence, as `up -d` would).
+    private func options(for project: Project, asUp: Bool = false) -> PlanOptions {
         for (name, failed) in heldBack where project.services[name] != failed { heldBack[name] = nil }
-        return PlanOptions(removeOrphans: true, heldBack: Set(heldBack.keys))
+        var options = PlanOptions(removeOrphans: true, heldBack: Set(heldBack.keys))
+        if !asUp { options.exitedToStart = exitedToStart(project) }
+        return options
+    }
+
+    /// The exited containers to start; reports (once per run) those whose restart policy gave up.
+    private func exitedToStart(_ project: Project) -> Set<String> {
+        let paths = SupervisorPaths(
+            stateRoot: convergence.stateRoot, runDirectory: convergence.runDirectory, project: project.name)
+        let containers = ContainerRuntime(root: convergence.stateRoot).list().filter {
+            $0.spec.labels[ProjectLabels.project] == project.name
+        }
+        var start = Set<String>()
+        let verdicts = ExitTriage(project: project, paths: paths).verdicts(containers)
+        for (name, verdict) in verdicts {
+            switch verdict {
+            case .start:
+                start.insert(name)
+            case .gaveUp(let run, let message):
+                guard reportedGiveUps[name] != run else { continue }
+                reportedGiveUps[name] = run
+                emitter(for: project.name)(ReconcileRecord(.info, message))
+            case .leave:
+                break
+            }
+        }
+        for name in reportedGiveUps.keys where verdicts[name] == nil { reportedGiveUps[name] = nil }
+        return start
     }
 
     private func converge(
-        _ project: Project, previous: Project?, because reason: String, quietWhenNothingToDo: Bool = false
+        _ project: Project, previous: Project?, because reason: String, quietWhenNothingToDo: Bool = false,
+        asUp: Bool = false
     ) {
         let log = self.emitter(for: project.name)
         if !quietWhenNothingToDo { log(ReconcileRecord(.converge, reason)) }
         let failedRollouts = LockedList()
         do {
             let plan = try convergence.converge(
-                project, options: options(for: project), previous: previous,
+                project, options: options(for: project, asUp: asUp), previous: previous,
                 events: { event in
                     switch event {
                     case .finished(let action, _):
