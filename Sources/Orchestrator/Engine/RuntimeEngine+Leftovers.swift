@@ -3,9 +3,9 @@ import Network
 
 extension RuntimeEngine {
     /// Removes what a swiftstack killed between two steps can leave behind: network namespaces
-    /// pinned for the project's containers that were never created (or are gone), and addresses
-    /// held in the project's networks by containers that no longer exist. Call it under the
-    /// project's lock.
+    /// pinned for the project's containers that were never created (or are gone), addresses
+    /// held in the project's networks by containers that no longer exist, and volumes whose
+    /// removal did not finish. Call it under the project's lock.
     public func collectLeftovers(project: String) throws {
         let containers = runtime.list()
         let ids = Set(containers.map(\.id))
@@ -20,6 +20,12 @@ extension RuntimeEngine {
             where !names.contains(container) {
                 try? allocator.release(container: container, network: network.name)
             }
+        }
+        // Volumes whose removal was killed half-way (renamed to `.removing-NAME` first).
+        let volumes = stateRoot + "/volumes"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: volumes)) ?? []
+        where entry.hasPrefix(".removing-") {
+            try? FileManager.default.removeItem(atPath: "\(volumes)/\(entry)")
         }
         // Then what any killed command left in this state root (bridges of networks never
         // recorded, veths and addresses of containers that are gone).

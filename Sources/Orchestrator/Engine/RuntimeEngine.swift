@@ -241,7 +241,22 @@ public struct RuntimeEngine: ContainerEngine {
     }
 
     public func removeVolume(_ name: String) throws {
-        try FileManager.default.removeItem(atPath: "\(stateRoot)/volumes/\(name)")
+        // Renamed out of the way first (one atomic step): a removal killed half-way must not
+        // leave a volume without its record, which nothing would find again. The next
+        // `collectLeftovers` finishes what is left under the `.removing-` name.
+        let directory = "\(stateRoot)/volumes/\(name)"
+        let trash = Self.removingVolume(name, in: stateRoot)
+        try? FileManager.default.removeItem(atPath: trash)
+        guard rename(directory, trash) == 0 else {
+            if errno == ENOENT { return }
+            throw OrchestratorError.system("rename", directory)
+        }
+        try FileManager.default.removeItem(atPath: trash)
+    }
+
+    /// Where a volume's directory goes while it is being removed.
+    static func removingVolume(_ name: String, in stateRoot: String) -> String {
+        "\(stateRoot)/volumes/.removing-\(name)"
     }
 
     // MARK: Networks

@@ -27,7 +27,10 @@ struct ResourceRecords {
 
     func all() -> [ResourceRecord] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        return names.sorted().compactMap { load($0.hasSuffix(".json") ? String($0.dropLast(5)) : $0) }
+        // Dot names are work in progress (a volume being removed), never records.
+        return names.filter { !$0.hasPrefix(".") }.sorted().compactMap {
+            load($0.hasSuffix(".json") ? String($0.dropLast(5)) : $0)
+        }
     }
 
     func load(_ name: String) -> ResourceRecord? {
