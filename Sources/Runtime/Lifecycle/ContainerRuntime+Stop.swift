@@ -121,9 +121,11 @@ extension ContainerRuntime {
 
     /// A container whose process has just ended while its owner has not yet recorded the exit
     /// (between reaping and writing the state) is re-read until the owner has, for up to
-    /// `seconds`; anything else comes back as it is. Observers use it so that a job that
-    /// exits quickly is seen as exited with its code, not as "process gone, code unknown".
-    public func settlingExit(_ container: Container, seconds: Double = 1) -> Container {
+    /// `seconds` (the owner first empties and removes the cgroup, which may take up to a second
+    /// while the container's other processes die); anything else comes back as it is. Observers
+    /// use it so that a job that exits is seen as exited with its code, not as "process gone,
+    /// code unknown".
+    public func settlingExit(_ container: Container, seconds: Double = 3) -> Container {
         guard container.state.status == .running, !container.isRunning, container.ownerAlive else { return container }
         let deadline = monotonicMilliseconds() + Int(seconds * 1000)
         var current = container

@@ -37,13 +37,18 @@ struct AttachedUp {
         var offsets: [String: UInt64] = [:]
         var reportedRuns = Set<String>()
         var lastRunning: [String: String] = [:]
+        var runs = RunCount()
         var unsettledSince: [String: Date] = [:]
         var stopping: StopState?
         var killed = false
         var quietSince: Date?
         var abortReason: String?
         var abortCode: Int32 = 0
+        let restartsPath = SupervisorPaths(stateRoot: stateRoot, runDirectory: runDirectory, project: project).restarts
         while true {
+            // Restarts before containers: a restart is saved only once its run is recorded, so
+            // every restart counted here has its run in the list below.
+            let restarts = RestartFile.load(restartsPath)
             let containers = projectContainers()
             let width = containers.map { label($0).count }.max() ?? 0
             var entries: [(container: Container, entry: LogEntry)] = []
@@ -58,6 +63,10 @@ struct AttachedUp {
             for container in containers {
                 let run = Self.runKey(container)
                 var ended: [Int32?] = []
+                // Runs that started and ended between two looks (the supervisor counts every
+                // restart): their exits are reported, with the code unseen.
+                let restartCount = restarts.values.first { $0.containerID == container.id }?.restarts.count ?? 0
+                for _ in 0..<runs.unseen(container.id, run: run, restarts: restartCount) { ended.append(nil) }
                 // A run seen running and replaced between two looks (a quick restart) ended unseen.
                 if let previous = lastRunning[container.id], previous != run, reportedRuns.insert(previous).inserted {
                     ended.append(nil)
@@ -201,4 +210,26 @@ final class StopState: Sendable {
     private let done = Atomic<Bool>(false)
     func finish() { done.store(true, ordering: .releasing) }
     var isDone: Bool { done.load(ordering: .acquiring) }
+}
+
+/// Counts a container's runs as attached `up` sees them, against the supervisor's count of
+/// restarts, to find runs that began and ended between two looks.
+struct RunCount {
+    private var baseline: [String: Int] = [:]
+    private var seen: [String: Set<String>] = [:]
+    private var unseenSoFar: [String: Int] = [:]
+
+    /// How many runs of `id` ended unseen since the last call, now that `run` is current and
+    /// the supervisor has restarted the container `restarts` times in all.
+    mutating func unseen(_ id: String, run: String, restarts: Int) -> Int {
+        // Restarts before the first look are not news.
+        let base = baseline[id] ?? restarts
+        baseline[id] = base
+        seen[id, default: []].insert(run)
+        let runsSince = restarts - base + 1
+        let missing = runsSince - seen[id, default: []].count - unseenSoFar[id, default: 0]
+        guard missing > 0 else { return 0 }
+        unseenSoFar[id, default: 0] += missing
+        return missing
+    }
 }
