@@ -270,6 +270,73 @@ struct ConcurrencyTests {
         #expect(TestDirectory.names(in: root + "/tmp").isEmpty)
     }
 
+    /// The layer an import writes in the same pass as it unpacks: gzip (several members) or
+    /// plain, its digests those of its bytes, and unpacked again it gives the same tree.
+    @Test(arguments: [true, false]) func layerWrittenWhileUnpackingMatchesTheSnapshot(compress: Bool) throws {
+        let directory = try TestDirectory("one-pass")
+        defer { directory.remove() }
+        let big = (0..<(9 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let tarball = directory.path + "/rootfs.tar"
+        try TestTarball.write(
+            [
+                TestEntry(name: "/bin/big", kind: .file(big), mode: 0o755, mtime: 1_600_000_000),
+                .hardlink("./bin/big-again", to: "/bin/big"),
+                .symlink("bin/sh", to: "/bin/big"),
+                TestEntry(name: "etc/", kind: .directory, mode: 0o750, uid: 7, gid: 8, mtime: 1_500_000_000),
+                .file("etc/hosts", "127.0.0.1 localhost\n"),
+                .file("etc/.wh.gone"),
+                TestEntry(name: "dev/null", kind: .characterDevice(major: 1, minor: 3)),
+                TestEntry(name: "old/removed", kind: .characterDevice(major: 0, minor: 0)),
+            ], to: tarball, gzip: false)
+        let snapshot = directory.path + "/snapshot"
+        mkdir(snapshot, 0o755)
+        var limits = ExtractionLimits.default
+        limits.deviceNodes = .skip
+        var options = LayerWriter.Options(clampModificationTime: 1_550_000_000, compress: compress)
+        options.sync = false
+        let layerPath = directory.path + "/layer"
+        let blob = try LayerArchive.extract(
+            tarball: tarball, into: snapshot, limits: limits, writingLayer: layerPath, options: options)
+
+        #expect(blob.isCompressed == compress)
+        #expect(try Files.sha256(layerPath) == blob.digest)
+        #expect(Int64(Files.lstatInfo(layerPath)!.st_size) == blob.size)
+        let tar = compress ? try TestTarball.decompress(layerPath) : try Files.read(layerPath)
+        #expect(TestImageArchive.sha256(tar) == blob.diffID)
+        #expect(Int64(tar.count) == blob.uncompressedSize)
+        if compress {
+            #expect(blob.digest != blob.diffID)
+            #expect(blob.size < blob.uncompressedSize)
+        }
+        // Names made relative, the whiteout device as its OCI marker, the device node left out.
+        #expect(
+            try TestTarball.entryNames(of: layerPath) == [
+                "bin/big", "bin/big-again", "bin/sh", "etc/", "etc/hosts", "etc/.wh.gone", "old/.wh.removed",
+            ])
+
+        let again = directory.path + "/again"
+        mkdir(again, 0o755)
+        try LayerArchive.extract(tarball: layerPath, into: again)
+        #expect(try Files.read(again + "/bin/big") == big)
+        let first = try #require(Files.lstatInfo(again + "/bin/big"))
+        #expect(first.st_ino == Files.lstatInfo(again + "/bin/big-again")?.st_ino)
+        #expect(first.st_mode & 0o7777 == 0o755)
+        // Modification times are clamped in the layer, as a layer written from a tree clamps them.
+        #expect(first.st_mtim.tv_sec == 1_550_000_000)
+        #expect(Files.readLink(again + "/bin/sh") == "/bin/big")
+        let etc = try #require(Files.lstatInfo(again + "/etc"))
+        #expect(etc.st_mode & 0o7777 == 0o750 && etc.st_uid == 7 && etc.st_gid == 8)
+        #expect(etc.st_mtim.tv_sec == 1_500_000_000)
+        #expect(try Files.read(again + "/etc/hosts") == Array("127.0.0.1 localhost\n".utf8))
+        #expect(!Files.exists(again + "/dev/null") && !Files.exists(snapshot + "/dev/null"))
+        for tree in [snapshot, again] {
+            for whiteout in ["/etc/gone", "/old/removed"] {
+                let info = try #require(Files.lstatInfo(tree + whiteout))
+                #expect(info.st_mode & S_IFMT == S_IFCHR && info.st_rdev == 0)
+            }
+        }
+    }
+
     @Test func relativeRootBecomesAbsolute() throws {
         let directory = try TestDirectory("relative")
         defer { directory.remove() }

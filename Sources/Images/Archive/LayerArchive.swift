@@ -17,6 +17,19 @@ public enum LayerArchive {
         try extractor.extract(tarball: tarball, sync: sync)
     }
 
+    /// Extracts `tarball` as `extract` does (without syncing) and, in the same pass, writes the
+    /// entries it unpacked as a layer at `layerPath`: the input is read once, and the layer's
+    /// gzip runs on the other cores while this one unpacks.
+    static func extract(
+        tarball: String, into directory: String, limits: ExtractionLimits, writingLayer layerPath: String,
+        options: LayerWriter.Options
+    ) throws(ImageError) -> LayerBlob {
+        let layer = try LayerWriter(streamingTo: layerPath, options: options)
+        let extractor = try LayerExtractor(rootPath: directory, limits: limits, layerCopy: layer)
+        try extractor.extract(tarball: tarball, sync: false)
+        return try layer.finish()
+    }
+
     /// Writes `directory` as a gzip tar at `tarballGz` and returns its diff id (`sha256:` of the
     /// uncompressed tar), digest (`sha256:` of the gzip file) and the gzip file's size.
     ///

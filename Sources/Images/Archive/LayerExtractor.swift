@@ -15,6 +15,8 @@ final class LayerExtractor {
     private let limits: ExtractionLimits
     private var entryCount = 0
     private var contentBytes: Int64 = 0
+    /// When set, every entry unpacked is also written, cleaned, to this layer (`image import`).
+    private let layerCopy: LayerWriter?
     /// Directory mtimes are set last: creating children changes them.
     private var directoryTimes: [(path: ArchivePath, time: timespec)] = []
 
@@ -23,7 +25,11 @@ final class LayerExtractor {
     private static let whiteoutPrefix: [UInt8] = Array(".wh.".utf8)
     private static let opaqueWhiteout: [UInt8] = Array(".wh..wh..opq".utf8)
 
-    init(rootPath: String, limits: ExtractionLimits) throws(ImageError) {
+    /// `layerCopy` receives each entry as unpacked: its name made relative, hardlink targets
+    /// too, whiteout devices as `.wh.` markers, the mtime clamped to `clampModificationTime`,
+    /// and what tar keeps but a layer does not (user and group names, atime, ctime, ACLs,
+    /// file flags, sparse maps) dropped. Entries left out of the tree are left out of it too.
+    init(rootPath: String, limits: ExtractionLimits, layerCopy: LayerWriter? = nil) throws(ImageError) {
         let fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ImageError(
@@ -32,6 +38,7 @@ final class LayerExtractor {
         self.rootFD = fd
         self.rootPath = rootPath
         self.limits = limits
+        self.layerCopy = layerCopy
     }
 
     deinit { close(rootFD) }
@@ -119,6 +126,7 @@ final class LayerExtractor {
                 throw ImageError(
                     .io, "archive entry '\(name)': cannot mark \(path.parent.display) opaque: \(Errno.text(errno))")
             }
+            try copyToLayer(entry, path: path, entryName: name)
             return
         }
         if base.starts(with: Self.whiteoutPrefix) {
@@ -127,24 +135,29 @@ final class LayerExtractor {
                 throw ImageError(.unsafeArchive, "refusing archive entry '\(name)': a whiteout without a valid name")
             }
             try makeWhiteout(parentFD: parentFD, name: hidden.cName, entry: entry, entryName: name)
+            try copyToLayer(entry, path: path, entryName: name)
             return
         }
 
         let cBase = base.cName
         if let hardlinkTarget {
             try makeHardlink(parentFD: parentFD, name: cBase, path: path, target: hardlinkTarget, entryName: name)
+            try copyToLayer(entry, path: path, entryName: name)
             return
         }
         switch fileType {
         case S_IFDIR:
             try makeDirectory(parentFD: parentFD, name: cBase, path: path, entry: entry, entryName: name)
         case S_IFREG:
-            try makeRegularFile(parentFD: parentFD, name: cBase, entry: entry, entryName: name, archive: archive)
+            try makeRegularFile(
+                parentFD: parentFD, name: cBase, path: path, entry: entry, entryName: name, archive: archive)
+            return
         case S_IFLNK:
             try makeSymlink(parentFD: parentFD, name: cBase, entry: entry, entryName: name)
         default:
             try makeNode(parentFD: parentFD, name: cBase, type: fileType, entry: entry, entryName: name)
         }
+        try copyToLayer(entry, path: path, entryName: name)
     }
 
     /// Opens the directory `path` below the root, creating missing components (mode 0755, owned by
@@ -240,7 +253,8 @@ final class LayerExtractor {
     }
 
     private func makeRegularFile(
-        parentFD: Int32, name: [CChar], entry: OpaquePointer, entryName: String, archive: OpaquePointer
+        parentFD: Int32, name: [CChar], path: ArchivePath, entry: OpaquePointer, entryName: String,
+        archive: OpaquePointer
     ) throws(ImageError) {
         let declared = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : 0
         guard contentBytes + declared <= limits.maxUncompressedBytes else {
@@ -255,6 +269,8 @@ final class LayerExtractor {
             throw ImageError(.io, "archive entry '\(entryName)': cannot create file: \(Errno.text(errno))")
         }
         defer { close(fd) }
+        try copyToLayer(entry, path: path, entryName: entryName)
+        var copied: Int64 = 0
         var buffer: UnsafeRawPointer?
         var size = 0
         var offset: Int64 = 0
@@ -280,6 +296,12 @@ final class LayerExtractor {
                     throw ImageError(.io, "archive entry '\(entryName)': cannot write: \(Errno.text(errno))")
                 }
                 written += count
+            }
+            if let layerCopy, let buffer {
+                // A sparse file's holes are zeros in the copy.
+                if offset > copied { try layerCopy.appendZeros(offset - copied, display: entryName) }
+                try layerCopy.append(data: UnsafeRawBufferPointer(start: buffer, count: size), display: entryName)
+                copied = max(copied, offset + Int64(size))
             }
         }
         // Sparse files may end in a hole that no data block covers.
@@ -402,6 +424,43 @@ final class LayerExtractor {
                     .io, "archive entry '\(entryName)': cannot set extended attribute \(name): \(Errno.text(errno))")
             }
         }
+    }
+
+    /// Writes `entry`, cleaned, to the layer copy (see `init`); a regular file's data follows.
+    private func copyToLayer(_ entry: OpaquePointer, path: ArchivePath, entryName: String) throws(ImageError) {
+        guard let layerCopy else { return }
+        guard let copy = archive_entry_clone(entry) else { throw ImageError(.io, "libarchive: out of memory") }
+        defer { archive_entry_free(copy) }
+        var name = path
+        let type = archive_entry_filetype(entry) & S_IFMT
+        if let rawTarget = archive_entry_hardlink(entry) {
+            let target = try ArchivePath(raw: rawTarget, entry: entryName, role: "hardlink target")
+            archive_entry_copy_hardlink(copy, target.cString)
+            archive_entry_set_size(copy, 0)
+        } else if type == S_IFCHR {
+            // Only whiteout devices (0/0) get here: as `.wh.NAME`, the OCI form.
+            name.components[name.components.count - 1] = Self.whiteoutPrefix + path.base
+            archive_entry_set_filetype(copy, UInt32(Glibc.S_IFREG))
+            archive_entry_set_rdev(copy, 0)
+            archive_entry_set_size(copy, 0)
+        } else if path.base.starts(with: Self.whiteoutPrefix) || type != S_IFREG {
+            archive_entry_set_size(copy, 0)
+        }
+        archive_entry_copy_pathname(copy, name.cString)
+        archive_entry_copy_uname(copy, nil)
+        archive_entry_copy_gname(copy, nil)
+        archive_entry_unset_atime(copy)
+        archive_entry_unset_ctime(copy)
+        archive_entry_unset_birthtime(copy)
+        archive_entry_acl_clear(copy)
+        archive_entry_set_fflags(copy, 0, 0)
+        archive_entry_sparse_clear(copy)
+        var modified = Self.modificationTime(entry)
+        if let limit = layerCopy.clampModificationTime, modified.tv_sec >= limit {
+            modified = timespec(tv_sec: limit, tv_nsec: 0)
+        }
+        archive_entry_set_mtime(copy, modified.tv_sec, modified.tv_nsec)
+        try layerCopy.append(header: copy, display: entryName)
     }
 
     private static func modificationTime(_ entry: OpaquePointer) -> timespec {

@@ -55,6 +55,8 @@ final class LayerWriter {
     private var tar: OpaquePointer?
     private var gzip: ParallelGzip?
     private var failure: ImageError?
+    /// Entries come from a caller busy unpacking them (`init(streamingTo:)`), not from a walk.
+    private var streaming = false
     private var hardlinks: [HardlinkKey: [CChar]] = [:]
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
@@ -86,6 +88,54 @@ final class LayerWriter {
         defer { close(rootFD) }
         try openArchives()
         try walk(directoryFD: rootFD, relative: [])
+        return try finish()
+    }
+
+    // MARK: - Entry by entry
+
+    /// A layer written from entries the caller hands over (`append`), not from a directory walk:
+    /// the tar of an import is made from the input's entries as they are unpacked.
+    init(streamingTo output: String, options: Options) throws(ImageError) {
+        self.options = options
+        sourcePath = output
+        outputPath = output
+        outputFD = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard outputFD >= 0 else { throw ImageError(.io, "cannot create \(output): \(Errno.text(errno))") }
+        streaming = true
+        try openArchives()
+    }
+
+    /// Writes the header of `entry` (named `display` in errors); a regular file's data follows
+    /// through `append(data:)`, short data being padded with zeros up to the header's size.
+    func append(header entry: OpaquePointer, display: String) throws(ImageError) {
+        try check(archive_write_header(tar, entry), tar, "write the header of \(display)")
+    }
+
+    func append(data: UnsafeRawBufferPointer, display: String) throws(ImageError) {
+        guard data.count > 0 else { return }
+        guard archive_write_data(tar, data.baseAddress, data.count) == data.count else {
+            if let failure { throw failure }
+            throw ImageError(.io, "cannot archive \(display): \(LayerExtractor.errorText(tar!))")
+        }
+    }
+
+    /// `count` zero bytes of the current file: the holes of a sparse input file.
+    func appendZeros(_ count: Int64, display: String) throws(ImageError) {
+        let zeros = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { zeros.deallocate() }
+        zeros.initializeMemory(as: UInt8.self, repeating: 0)
+        var remaining = count
+        while remaining > 0 {
+            let take = Int(min(remaining, Int64(zeros.count)))
+            try append(data: UnsafeRawBufferPointer(rebasing: zeros[0..<take]), display: display)
+            remaining -= Int64(take)
+        }
+    }
+
+    var clampModificationTime: Int? { options.clampModificationTime }
+
+    /// Ends the tar stream, waits for the compressor and returns the blob's digests and sizes.
+    func finish() throws(ImageError) -> LayerBlob {
         try check(archive_write_close(tar), tar, "finish the tar stream")
         if let failure { throw failure }
         try gzip?.finish()
@@ -108,7 +158,9 @@ final class LayerWriter {
         guard let tar = archive_write_new() else { throw ImageError(.io, "libarchive: out of memory") }
         self.tar = tar
         if options.compress {
-            gzip = ParallelGzip { [unowned self] (bytes) throws(ImageError) in try self.emitCompressed(bytes) }
+            gzip = ParallelGzip(deepBacklog: streaming) { [unowned self] (bytes) throws(ImageError) in
+                try self.emitCompressed(bytes)
+            }
         }
         let context = Unmanaged.passUnretained(self).toOpaque()
 

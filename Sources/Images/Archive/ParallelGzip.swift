@@ -3,21 +3,49 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// Gzip on every core: the input is cut into fixed 4 MiB chunks, each compressed as its own gzip
-/// member, and the members are written in order. Concatenated members are one valid gzip
-/// stream (RFC 1952, read by gzip, zlib, Go, libarchive); fixed chunk boundaries keep the
-/// output the same whatever the number of cores, so layers stay reproducible.
+/// Gzip on every core, behind the writer: the input is cut into fixed 4 MiB chunks, each
+/// compressed as its own gzip member on a worker thread while the caller goes on producing the
+/// next ones, and the members are handed to the sink in order. Concatenated members are one
+/// valid gzip stream (RFC 1952, read by gzip, zlib, Go, libarchive); fixed chunk boundaries keep
+/// the output the same whatever the number of cores, so layers stay reproducible.
 final class ParallelGzip {
     static let chunkSize = 4 << 20
-    private let width: Int
+    /// Chunks compressing or compressed but not yet emitted: enough to keep every core busy
+    /// while the producer fills the next chunk, few enough to bound memory (~8 MiB a chunk).
+    private let depth: Int
+    /// One serial queue per worker, chunks dealt round robin: at most `workers` compress at once.
+    private let queues: [DispatchQueue]
     private let sink: (UnsafeRawBufferPointer) throws(ImageError) -> Void
     private var current: [UInt8] = []
-    private var pending: [[UInt8]] = []
+    private var inFlight: [Member] = []
+    private var submitted = 0
 
-    /// `sink` receives the compressed stream, in order.
-    init(sink: @escaping (UnsafeRawBufferPointer) throws(ImageError) -> Void) {
+    /// One chunk's member, filled in by a worker.
+    private final class Member: Sendable {
+        private let ready = DispatchSemaphore(value: 0)
+        private let outcome = Mutex<Result<[UInt8], ImageError>?>(nil)
+
+        func complete(_ result: Result<[UInt8], ImageError>) {
+            outcome.withLock { $0 = result }
+            ready.signal()
+        }
+
+        var isReady: Bool { outcome.withLock { $0 != nil } }
+
+        func wait() -> Result<[UInt8], ImageError> {
+            ready.wait()
+            return outcome.withLock { $0 ?? .failure(ImageError(.io, "gzip: a chunk was not compressed")) }
+        }
+    }
+
+    /// `sink` receives the compressed stream, in order, on the caller's thread. `deepBacklog`
+    /// lets more chunks wait for a worker (32 MiB more), for a caller that is busy itself
+    /// (unpacking while its layer is compressed) and should not wait for the compressor.
+    init(deepBacklog: Bool = false, sink: @escaping (UnsafeRawBufferPointer) throws(ImageError) -> Void) {
         self.sink = sink
-        width = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let workers = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        depth = deepBacklog ? workers + 8 : 2 * workers
+        queues = (0..<workers).map { DispatchQueue(label: "swiftstack.gzip.\($0)", qos: .userInitiated) }
         current.reserveCapacity(Self.chunkSize)
     }
 
@@ -28,39 +56,42 @@ final class ParallelGzip {
             current.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
             offset += take
             if current.count == Self.chunkSize {
-                pending.append(current)
+                let chunk = current
                 current = []
                 current.reserveCapacity(Self.chunkSize)
-                if pending.count == width { try flush() }
+                try submit(chunk)
             }
         }
     }
 
+    /// Compresses what is left (an empty input still makes one empty member) and emits the rest.
     func finish() throws(ImageError) {
-        if !current.isEmpty || pending.isEmpty {
-            pending.append(current)
+        if !current.isEmpty || submitted == 0 {
+            let chunk = current
             current = []
+            try submit(chunk)
         }
-        try flush()
+        while !inFlight.isEmpty { try emitOldest() }
     }
 
-    private func flush() throws(ImageError) {
-        let inputs = pending
-        pending = []
-        let results = Mutex<[Result<[UInt8], ImageError>?]>(Array(repeating: nil, count: inputs.count))
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { position in
-            let result = Result { () throws(ImageError) -> [UInt8] in try Self.compress(inputs[position]) }
-            results.withLock { $0[position] = result }
+    private func submit(_ chunk: [UInt8]) throws(ImageError) {
+        while inFlight.count >= depth { try emitOldest() }
+        let member = Member()
+        queues[submitted % queues.count].async {
+            member.complete(Result { () throws(ImageError) -> [UInt8] in try Self.compress(chunk) })
         }
-        for result in results.withLock({ $0 }) {
-            guard let result else { throw ImageError(.io, "gzip: a chunk was not compressed") }
-            let member = try result.get()
-            var failure: ImageError?
-            member.withUnsafeBytes { raw in
-                do throws(ImageError) { try sink(raw) } catch { failure = error }
-            }
-            if let failure { throw failure }
+        inFlight.append(member)
+        submitted += 1
+        while let oldest = inFlight.first, oldest.isReady { try emitOldest() }
+    }
+
+    private func emitOldest() throws(ImageError) {
+        let member = try inFlight.removeFirst().wait().get()
+        var failure: ImageError?
+        member.withUnsafeBytes { raw in
+            do throws(ImageError) { try sink(raw) } catch { failure = error }
         }
+        if let failure { throw failure }
     }
 
     /// Collects what libarchive's writer emits.
