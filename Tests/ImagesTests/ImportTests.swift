@@ -103,8 +103,7 @@ struct ImportTests {
         #expect(configDescriptor["mediaType"] as? String == "application/vnd.oci.image.config.v1+json")
         let layers = manifest["layers"] as! [[String: Any]]
         #expect(layers.count == 1)
-        // Imported layers are stored uncompressed (gzip would cost more than the unpacking).
-        #expect(layers[0]["mediaType"] as? String == "application/vnd.oci.image.layer.v1.tar")
+        #expect(layers[0]["mediaType"] as? String == "application/vnd.oci.image.layer.v1.tar+gzip")
         let layerDigest = layers[0]["digest"] as! String
         let layerPath = root + "/blobs/sha256/" + layerDigest.dropFirst(7)
         #expect(layers[0]["size"] as? Int == Int(Files.lstatInfo(layerPath)!.st_size))
@@ -116,9 +115,10 @@ struct ImportTests {
         #expect(rootfs["type"] as? String == "layers")
         let diffIDs = rootfs["diff_ids"] as! [String]
         #expect(diffIDs == image.diffIDs)
-        // The diff id is the digest of the uncompressed tar: here the blob itself.
-        #expect(try Files.sha256(layerPath) == diffIDs[0])
-        #expect(layerDigest == diffIDs[0])
+        // The diff id is the digest of the uncompressed tar, the layer digest that of the gzip.
+        #expect(try Files.sha256(layerPath) == layerDigest)
+        #expect(TestImageArchive.sha256(try TestTarball.decompress(layerPath)) == diffIDs[0])
+        #expect(layerDigest != diffIDs[0])
         let history = configuration["history"] as! [[String: Any]]
         #expect(history.count == 1 && history[0]["created_by"] as? String == "test" && history[0]["created"] is String)
         let runtimeConfig = configuration["config"] as! [String: Any]

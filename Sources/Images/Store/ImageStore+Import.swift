@@ -24,14 +24,11 @@ extension ImageStore {
         try FileSystem.makeDirectories(snapshot + "/rootfs", mode: 0o755)
         var limits = extractionLimits
         limits.deviceNodes = .skip
-        // The layer is written from the entries as they are unpacked (one read of the input), and
-        // one syncfs covers the snapshot and the blob. It is a plain tar (`layer.v1.tar`, which
-        // Docker, podman, skopeo and umoci read): even compressed on the other core while this
-        // one unpacks, gzip of a 500 MB root filesystem made the import ~1.25x `tar -x` on this
-        // two-core machine, over the 1.2x goal (bench/images.sh); `compress: true` switches.
+        // The layer is written from the entries as they are unpacked (one read of the input,
+        // gzip on worker threads meanwhile), and one syncfs covers the snapshot and the blob.
         // `save` keeps layers as stored, so digests survive a round trip.
-        let layerPath = work.path + "/layer.tar"
-        var options = LayerWriter.Options(clampModificationTime: sourceDateEpoch, compress: false)
+        let layerPath = work.path + "/layer"
+        var options = LayerWriter.Options(clampModificationTime: sourceDateEpoch, compress: true)
         options.sync = false
         let layer = try LayerArchive.extract(
             tarball: tarball, into: snapshot + "/rootfs", limits: limits, writingLayer: layerPath, options: options)
