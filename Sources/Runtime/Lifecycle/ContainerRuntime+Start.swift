@@ -135,7 +135,7 @@ extension ContainerRuntime {
             }
             onTerminal(master)
         }
-        let identity = ProcessIdentity.current(pid)
+        let identity = ProcessIdentity.unreapedChild(pid)
         let owner = ProcessIdentity.current(getpid())
         container.state.status = .running
         container.state.pid = pid

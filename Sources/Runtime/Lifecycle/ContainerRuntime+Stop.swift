@@ -126,16 +126,18 @@ extension ContainerRuntime {
     /// use it so that a job that exits is seen as exited with its code, not as "process gone,
     /// code unknown".
     public func settlingExit(_ container: Container, seconds: Double = 3) -> Container {
-        guard container.state.status == .running, !container.isRunning, container.ownerAlive else { return container }
+        guard container.state.status == .running, !container.isRunning else { return container }
         let deadline = monotonicMilliseconds() + Int(seconds * 1000)
         var current = container
-        while monotonicMilliseconds() < deadline {
-            usleep(2_000)
+        while true {
+            // Read again first: the owner may have recorded the exit, and even exited itself,
+            // since the caller looked (`refreshed` settles an exit whose owner died unrecorded).
             guard let reread = try? refreshed(store.load(container.id)) else { return current }
             current = reread
             if current.state.status != .running || current.isRunning || !current.ownerAlive { return current }
+            if monotonicMilliseconds() >= deadline { return current }
+            usleep(2_000)
         }
-        return current
     }
 
     /// Waits for the owner to record the exit; when the owner is gone, records it here.

@@ -11,6 +11,14 @@ public struct ProcessIdentity: Sendable, Equatable {
         return ProcessIdentity(pid: pid, startTime: start)
     }
 
+    /// The identity of an unreaped child of ours, even if it has already exited: until we reap
+    /// it its pid cannot be reused, so a zombie's start time is its own. (A container whose
+    /// command exits at once is a zombie by the time its start is recorded.)
+    public static func unreapedChild(_ pid: Int32) -> ProcessIdentity? {
+        guard let (start, _) = readStat(pid) else { return nil }
+        return ProcessIdentity(pid: pid, startTime: start)
+    }
+
     /// Whether this very process (same pid AND start time) is still alive.
     public var isAlive: Bool { ProcessIdentity.current(pid) == self }
 
