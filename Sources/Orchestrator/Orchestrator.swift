@@ -79,6 +79,7 @@ public struct Orchestrator: Sendable {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         var lastProbe: [String: Date] = [:]
         var probedHealthy = Set<String>()
+        var deadSince: [String: Date] = [:]
         while true {
             var pending: [String] = []
             let states = Dictionary(
@@ -88,6 +89,7 @@ public struct Orchestrator: Sendable {
                 guard let definition = project.services[service] else { continue }
                 let isJob = jobs.contains(service)
                 for name in desired.containers(of: service).map(\.name) {
+                    if case .dead? = states[name] {} else { deadSince[name] = nil }
                     switch states[name] {
                     case nil, .created:
                         pending.append(name)
@@ -99,6 +101,14 @@ public struct Orchestrator: Sendable {
                             "\(name) (\(what) \(service)) exited with code \(code.map(String.init) ?? "unknown") while up --wait waited for it",
                             hint: "see `swiftstack logs \(service)`", container: name)
                     case .dead:
+                        // Seen without its process and without a recorded exit: give the owner
+                        // a moment to record it before failing the wait.
+                        let since = deadSince[name] ?? Date()
+                        deadSince[name] = since
+                        if Date().timeIntervalSince(since) <= 2 {
+                            pending.append(name)
+                            continue
+                        }
                         throw OrchestratorError(
                             .dependencyFailed, "\(name) is dead (its process is gone) while up --wait waited for it",
                             hint: "see `swiftstack logs \(service)`", container: name)

@@ -15,10 +15,18 @@ struct DependencyWaiter {
         var healthy = Set<String>()
         var lastProbe: [String: Date] = [:]
         let started = Date()
+        var deadSince: [String: Date] = [:]
+        /// Whether `name` has been seen dead, without interruption, for more than `seconds`.
+        func deadFor(_ name: String, longerThan seconds: Double) -> Bool {
+            let since = deadSince[name] ?? Date()
+            deadSince[name] = since
+            return Date().timeIntervalSince(since) > seconds
+        }
         while true {
             let states = try engine.containers(project: desired.project).filter { names.contains($0.name) }
             var satisfied = !states.isEmpty
             for container in states {
+                if case .dead = container.status {} else { deadSince[container.name] = nil }
                 switch (condition, container.status) {
                 case (.serviceStarted, .running), (.serviceStarted, .exited):
                     continue
@@ -37,6 +45,10 @@ struct DependencyWaiter {
                         if try isHealthy(container.name, service: service) { healthy.insert(container.name) }
                     }
                 case (_, .created), (.serviceCompletedSuccessfully, .running):
+                    satisfied = false
+                case (_, .dead) where !deadFor(container.name, longerThan: 2):
+                    // Seen without its process and without a recorded exit: give the owner a
+                    // moment to record it before calling the dependency failed.
                     satisfied = false
                 default:
                     throw OrchestratorError(
