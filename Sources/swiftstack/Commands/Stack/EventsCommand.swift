@@ -39,6 +39,7 @@ struct EventsCommand: ParsableCommand {
         let scope = try ProjectScope.resolve(stack, global: global)
         let paths = scope.paths
         var seen: [String: Seen] = [:]
+        var unsettledSince: [String: Date] = [:]
         var first = true
         let reconcile = ReconcileEventFollower(
             log: ReconcileEventLog(stateRoot: paths.stateRoot, project: paths.project))
@@ -49,6 +50,18 @@ struct EventsCommand: ParsableCommand {
             var now: [String: Seen] = [:]
             for container in containers {
                 let run = container.liveProcess?.startTime
+                // Its process is gone but its owner has not recorded the exit yet: the code is
+                // on its way, so the event waits for it (up to 2 s, then "unknown").
+                if run == nil && container.state.status == .running {
+                    let since = unsettledSince[container.id] ?? Date()
+                    unsettledSince[container.id] = since
+                    if Date().timeIntervalSince(since) < 2 {
+                        now[container.id] = seen[container.id]
+                        continue
+                    }
+                } else {
+                    unsettledSince[container.id] = nil
+                }
                 let record = health[container.name]
                 let current =
                     run != nil && record?.containerID == container.id && record?.processStart == run
