@@ -88,11 +88,15 @@ extension ContainerRuntime {
         }
         try Cgroup(id: container.id).remove()
         store.release(name: container.name, id: container.id)
-        do {
-            try FileManager.default.removeItem(atPath: container.directory)
-        } catch {
-            throw RuntimeError(.system, "cannot remove \(container.directory): \(error)")
+        // Renamed out of the way first (one atomic step): an owner that records a late exit
+        // then finds no directory to write into, instead of leaving a file that keeps a
+        // half-removed directory alive; what a removal cannot finish `list()` sweeps.
+        let trash = store.containersDirectory + "/" + Self.removingPrefix + container.id
+        try? FileManager.default.removeItem(atPath: trash)
+        guard rename(container.directory, trash) == 0 else {
+            throw RuntimeError(.system, "cannot remove \(container.directory): \(String(cString: strerror(errno)))")
         }
+        try? FileManager.default.removeItem(atPath: trash)
     }
 
     func openPidfd(_ process: ProcessIdentity, name: String) throws -> Int32 {
