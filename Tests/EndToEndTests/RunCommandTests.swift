@@ -20,20 +20,6 @@ import Testing
         func run(_ arguments: [String]) throws -> CLI.Result {
             try CLI.run(arguments, environment: environment)
         }
-
-        /// `run --rm` removes its container in the background after reporting the exit: wait
-        /// for that before the directory goes, or the two removals race and leave a part behind.
-        deinit {
-            let containers = directory.url.appendingPathComponent("state/containers").path
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline,
-                ((try? FileManager.default.contentsOfDirectory(atPath: containers)) ?? []).contains(where: {
-                    $0.hasPrefix(".removing-")
-                })
-            {
-                usleep(20_000)
-            }
-        }
     }
 
     @Test func exitCodesFollowDockersConvention() throws {
