@@ -160,7 +160,16 @@ final class TemporaryDirectory {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    /// Retries a little: `run --rm` removes its container in a background process after
+    /// reporting the exit, and a removal racing with it can fail on entries that vanish or
+    /// appear under it.
+    deinit {
+        for _ in 0..<50 {
+            if (try? FileManager.default.removeItem(at: url)) != nil { return }
+            if !FileManager.default.fileExists(atPath: url.path) { return }
+            usleep(20_000)
+        }
+    }
 
     /// Writes `text` to `name` inside the directory and returns its URL.
     @discardableResult
