@@ -220,7 +220,7 @@ import Testing
         var body = ""
         #expect(
             SupervisorSandbox.eventually(5) {
-                body = Self.httpGet(port: port)
+                body = HostProbe.httpGet("127.0.0.1", port: port)
                 return body.contains("hello through \(p)")
             }, "\(body)")
         let ps = try sandbox.run(["ps"]).stdout
@@ -229,7 +229,7 @@ import Testing
         let hostAddress = try #require(HostProbe.nonLoopbackAddress())
         #expect(HostProbe.httpGet(hostAddress, port: port).contains("hello through \(p)"), "via \(hostAddress)")
         #expect(try sandbox.run(["up", "-d"]).status == 0, "a second up keeps the port the supervisor holds")
-        #expect(Self.httpGet(port: port).contains("hello through \(p)"))
+        #expect(HostProbe.httpGet("127.0.0.1", port: port).contains("hello through \(p)"))
         #expect(try sandbox.run(["down"]).status == 0)
 
         // A port someone else holds: a clear error naming it, and nothing created.
@@ -344,33 +344,5 @@ import Testing
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         return try bindLoopback(fd, port: 0)
-    }
-
-    /// `GET /` on 127.0.0.1:port; the whole response, "" when the connection fails.
-    static func httpGet(port: Int) -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { return "" }
-        let request = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var response = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
-            response += buffer[0..<n]
-        }
-        return String(decoding: response, as: UTF8.self)
     }
 }
