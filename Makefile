@@ -4,9 +4,10 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN_DEBUG := .build/debug/swiftstack
 BIN_RELEASE := .build/release/swiftstack
-# Debian packages swiftstack needs to build, to prepare the reference stack's base images
+# Debian packages swiftstack needs to build (the static archives of libarchive's compressors:
+# the release binary links statically), to prepare the reference stack's base images
 # (mmdebstrap) and to run its tests (skopeo, umoci: image interoperability).
-APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev busybox-static iproute2 procps skopeo umoci mmdebstrap
+APT_PACKAGES := pkgconf libyaml-dev libarchive-dev libssl-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev liblz4-dev busybox-static iproute2 procps skopeo umoci mmdebstrap
 
 # Peers only the tests drive (podman interoperability); installed by `make test`, not by `make up`.
 TEST_APT_PACKAGES := podman runc

@@ -54,12 +54,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // Release: a position-dependent executable. As a PIE, the dynamic loader applies
-            // ~94k relative relocations to the statically linked Swift runtime and Foundation at
-            // every start (the code is PIC either way).
+            // Release: one static executable (glibc, libstdc++, libcrypto, libarchive and the
+            // compressors libarchive reads with, linked in). Every command is a fresh process and
+            // some commands are several (`run -d` starts a monitor): dynamically linked, the
+            // loader spent ~3 ms of each start mapping 17 libraries and binding their symbols
+            // (`--version` 3.7 → 0.7 ms CPU). Nothing here needs NSS or dlopen: users and groups
+            // come from the image's own /etc/passwd and /etc/group.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))
+                    [
+                        "-static-executable", "-Xlinker", "--no-export-dynamic",
+                        "-Xlinker", "-lz", "-Xlinker", "-lbz2", "-Xlinker", "-llzma",
+                        "-Xlinker", "-lzstd", "-Xlinker", "-llz4",
+                    ], .when(configuration: .release))
             ]
         ),
 

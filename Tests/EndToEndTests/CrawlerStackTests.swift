@@ -128,7 +128,7 @@ import Testing
         }
         let ps = try stack.run(["ps"])
         #expect(ps.stdout.contains("(healthy)"), "\(ps.stdout)")
-        #expect(eventually(30) { (stack.status()?["done"] as? Bool) == true })
+        #expect(eventually(90) { (stack.status()?["done"] as? Bool) == true })
         #expect(try stack.sql("SELECT title FROM pages WHERE url = 'marker'") == "kept")
 
         // The final image is the binary and its configuration, nothing more (the lesson's 782 MB → 41 MB).

@@ -9,8 +9,12 @@ struct CLI {
         var stderr: String
     }
 
-    /// The `swiftstack` executable built beside the test bundle.
+    /// The `swiftstack` executable built beside the test bundle, or the one named by
+    /// `SWIFTSTACK_TEST_BINARY` (to run these tests against the static release binary).
     static let binary: URL = {
+        if let chosen = ProcessInfo.processInfo.environment["SWIFTSTACK_TEST_BINARY"], !chosen.isEmpty {
+            return URL(fileURLWithPath: chosen)
+        }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL.deletingLastPathComponent(),
