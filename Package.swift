@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+        // JSON parsed and written by hand for the hot per-command files (no Codable first-use cost).
+        .target(name: "JSON"),
         // SHA-256 over OpenSSL's libcrypto, shared by the planner (config hashes) and the image store.
         .target(name: "Digest", dependencies: ["CCrypto"]),
         // Compose-spec stack files: loading with source locations, interpolation, merging, validation.
@@ -31,9 +33,9 @@ let package = Package(
         // Dockerfiles: parser (own AST with lines), substitution, ARG/ENV scoping, stage graph, .dockerignore.
         .target(name: "Builder", dependencies: ["Images", "Runtime", "Digest"]),
         // Content-addressed image store and safe layer extraction.
-        .target(name: "Images", dependencies: ["CArchive", "Digest", "CShim"]),
+        .target(name: "Images", dependencies: ["CArchive", "Digest", "CShim", "JSON"]),
         // One host's containers: namespaces, overlayfs, pivot_root, cgroups, capabilities, lifecycle.
-        .target(name: "Runtime", dependencies: ["CShim"]),
+        .target(name: "Runtime", dependencies: ["CShim", "JSON"]),
         // Container networking: rtnetlink client (bridges, veths, addresses, routes), IPAM, DNS.
         .target(
             name: "Network",
@@ -78,7 +80,8 @@ let package = Package(
         .testTarget(name: "BuilderTests", dependencies: ["Builder", "Images", "Runtime"], exclude: ["Fixtures"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "StackFile"], exclude: ["Golden"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images", "JSON"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"]),
         .testTarget(
             name: "OrchestratorTests", dependencies: ["Orchestrator", "Planner", "StackFile", "Runtime", "Network"]),

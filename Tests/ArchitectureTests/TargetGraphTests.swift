@@ -10,11 +10,12 @@ import Testing
         "CShim": [],
         "CArchive": [],
         "CCrypto": [],
+        "JSON": [],
         "Digest": ["CCrypto"],
         "StackFile": ["Yams"],
         "Planner": ["StackFile", "Digest"],
-        "Images": ["CArchive", "Digest", "CShim"],
-        "Runtime": ["CShim"],
+        "Images": ["CArchive", "Digest", "CShim", "JSON"],
+        "Runtime": ["CShim", "JSON"],
         "Network": ["CShim", "NIOCore", "NIOPosix"],
         "Builder": ["Images", "Runtime", "Digest"],
         "Orchestrator": ["StackFile", "Planner", "Images", "Builder", "Runtime", "Network", "Digest", "Logging"],
@@ -26,7 +27,7 @@ import Testing
     ]
 
     /// Targets that parse or plan: they must never reach the kernel.
-    static let pure: [String] = ["StackFile", "Planner"]
+    static let pure: [String] = ["StackFile", "Planner", "JSON"]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

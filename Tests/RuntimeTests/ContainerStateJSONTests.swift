@@ -54,9 +54,14 @@ import Testing
         let state = try #require(ContainerState(json: Array(spaced.utf8)))
         #expect(state == (try decoder.decode(ContainerState.self, from: Data(spaced.utf8))))
         #expect(state.error == "é🐳/" && state.createdAt.timeIntervalSince1970 == 1_709_208_000)
+        // Unknown keys are ignored, as JSONDecoder ignores them.
+        let extra = #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z","oomKilled":false,"extra":[1,{}]}"#
+        #expect(
+            ContainerState(json: Array(extra.utf8)) == (try decoder.decode(ContainerState.self, from: Data(extra.utf8)))
+        )
         let others = [
             #"{"status":"exited","createdAt":"2024-02-29T12:00:00.5Z","oomKilled":false}"#,
-            #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z","oomKilled":false,"extra":1}"#,
+            #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z"}"#,
             #"{"status":"paused","createdAt":"2024-02-29T12:00:00Z","oomKilled":false}"#,
             #"{"status":"exited","oomKilled":false}"#, #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z"} x"#,
             #"{"status":"exited","createdAt":"2024-02-29T12:00:00Z","pid":1.5}"#, "",

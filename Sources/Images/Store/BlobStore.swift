@@ -1,5 +1,6 @@
 import Digest
 import Glibc
+import JSON
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -96,6 +97,11 @@ struct BlobStore: Sendable {
         try JSONCoding.decode(type, try read(digest), what: "blob \(digest)")
     }
 
+    /// Decodes a JSON blob by hand where the type allows, checked against its digest.
+    func readJSON<T: HandDecodable>(_ type: T.Type, _ digest: String) throws(ImageError) -> T {
+        try JSONCoding.decode(type, try read(digest), what: "blob \(digest)")
+    }
+
     /// The stored blob's size in bytes.
     func size(of digest: String) throws(ImageError) -> Int64 {
         let blobPath = try path(of: digest)
@@ -138,7 +144,20 @@ enum JSONCoding {
         }
     }
 
+    /// By hand first (no Codable first-use cost); `JSONDecoder` for anything the hand mapping
+    /// does not accept, and for its message.
+    static func decode<T: HandDecodable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws(ImageError) -> T {
+        if let value = try? T(json: JSONObject(parsing: bytes)) { return value }
+        return try decodeWithCodable(type, bytes, what: what)
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws(ImageError) -> T {
+        try decodeWithCodable(type, bytes, what: what)
+    }
+
+    private static func decodeWithCodable<T: Decodable>(
+        _ type: T.Type, _ bytes: [UInt8], what: String
+    ) throws(ImageError) -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch {

@@ -52,34 +52,36 @@ struct ContainerStore {
 
     func load(_ id: String) throws -> Container {
         let dir = directory(of: id)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
-            let spec = try decoder.decode(
-                ContainerSpec.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/config.json")))
+            let specBytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/config.json"))
             let stateBytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/state.json"))
+            // By hand first (no Codable first-use cost); JSONDecoder for anything else, and for
+            // its message.
+            let spec =
+                try (try? ContainerSpec(json: Array(specBytes)))
+                ?? Self.decoder.decode(ContainerSpec.self, from: specBytes)
             let state =
-                try ContainerState(json: Array(stateBytes)) ?? decoder.decode(ContainerState.self, from: stateBytes)
+                try ContainerState(json: Array(stateBytes))
+                ?? Self.decoder.decode(ContainerState.self, from: stateBytes)
             return Container(spec: spec, state: state, directory: dir)
         } catch {
             throw RuntimeError(.notFound, "container \(id) has no readable state in \(dir): \(error)")
         }
     }
 
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
     /// Ephemeral containers (`--rm`) skip fsync: their state is deleted at exit anyway, and a
     /// power loss ends them too. Replacement stays atomic (temp + rename) for every container.
     func save(_ spec: ContainerSpec, in dir: String) throws {
-        try AtomicFile.write(encode(spec), to: dir + "/config.json", durable: !spec.autoRemove)
+        try AtomicFile.write(Data(spec.encodedJSON()), to: dir + "/config.json", durable: !spec.autoRemove)
     }
 
     func save(_ state: ContainerState, of container: Container) throws {
         try AtomicFile.write(Data(state.encodedJSON()), to: container.statePath, durable: !container.spec.autoRemove)
-    }
-
-    private func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(value)
     }
 }
