@@ -155,7 +155,7 @@ public struct NetworkStore: Sendable {
     /// With `force: false`, refuses while containers hold addresses on it.
     public func remove(_ name: String, force: Bool = true) throws {
         try withLock(LOCK_EX) {
-            guard let record = records.load(name) else {
+            guard records.load(name) != nil else {
                 throw OrchestratorError(
                     .notFound, "network \(name) does not exist", hint: "see `swiftstack network ls`")
             }
