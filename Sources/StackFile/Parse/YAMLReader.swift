@@ -7,7 +7,10 @@ enum YAMLReader {
     static func read(_ text: String, file: String) throws(StackFileError) -> StackNode? {
         let composed: Yams.Node?
         do {
-            composed = try Yams.compose(yaml: text)
+            // No implicit-tag rules: scalars stay strings (the typed model converts them, with
+            // locations), and the default resolver would compile seven regular expressions on
+            // every load. An explicit tag (`!!str null`) is still read from `tag.rawValue`.
+            composed = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw StackFileError(code: .syntax, diagnostics: [diagnostic(for: error, file: file, text: text)])
         } catch {
