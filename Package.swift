@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Network",
             dependencies: [
-                "CShim",
+                "CShim", "JSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["Images", "CArchive", "Digest"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Images", "JSON"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "JSON"]),
         .testTarget(
             name: "OrchestratorTests", dependencies: ["Orchestrator", "Planner", "StackFile", "Runtime", "Network"]),
         .testTarget(name: "ArchitectureTests"),

@@ -16,7 +16,7 @@ import Testing
         "Planner": ["StackFile", "Digest"],
         "Images": ["CArchive", "Digest", "CShim", "JSON"],
         "Runtime": ["CShim", "JSON"],
-        "Network": ["CShim", "NIOCore", "NIOPosix"],
+        "Network": ["CShim", "JSON", "NIOCore", "NIOPosix"],
         "Builder": ["Images", "Runtime", "Digest"],
         "Orchestrator": ["StackFile", "Planner", "Images", "Builder", "Runtime", "Network", "Digest", "Logging"],
         "swiftstack-bench": ["StackFile", "Planner"],

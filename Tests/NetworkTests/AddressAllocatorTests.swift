@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 
 @testable import Network
@@ -230,5 +231,30 @@ import Testing
             }
             #expect(leftovers.isEmpty)
         }
+    }
+}
+
+/// `ipam.json` read and written by hand holds what the `Codable` form holds, both ways.
+@Suite struct AllocatorStateJSONTests {
+    @Test func handAndCodableFormsAgree() throws {
+        var state = AllocatorState()
+        var network = AllocatorState.Network(
+            lease: AddressAllocator.NetworkLease(
+                subnet: try #require(IPv4Subnet("10.121.7.0/24")), gateway: try #require(IPv4Address("10.121.7.1"))))
+        network.assign(try #require(IPv4Address("10.121.7.2")), to: "a")
+        network.assign(try #require(IPv4Address("10.121.7.3")), to: "b/c")
+        network.release("a")
+        state.networks["p_default"] = network
+        state.networks["empty"] = AllocatorState.Network(
+            lease: AddressAllocator.NetworkLease(
+                subnet: try #require(IPv4Subnet("10.121.8.0/24")), gateway: try #require(IPv4Address("10.121.8.254"))))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let codable = Array(try encoder.encode(state))
+        // What the Codable encoder wrote, read by hand; what we write, read by JSONDecoder.
+        #expect(try AllocatorState(json: codable).encodedJSON() == state.encodedJSON())
+        let back = try JSONDecoder().decode(AllocatorState.self, from: Data(state.encodedJSON()))
+        #expect(Array(try encoder.encode(back)) == codable)
+        #expect(throws: JSONError.self) { try AllocatorState(json: Array(#"{"networks":{}}"#.utf8)) }
     }
 }

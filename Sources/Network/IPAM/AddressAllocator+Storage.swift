@@ -19,14 +19,7 @@ extension AddressAllocator {
         let original = try readState()
         var state = original.state
         let result = try body(&state)
-        let encoded: [UInt8]
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoded = Array(try encoder.encode(state))
-        } catch {
-            throw NetworkError(.storage, "encoding the IPAM state failed: \(error)")
-        }
+        let encoded = state.encodedJSON()
         if encoded != original.bytes { try writeAtomically(encoded) }
         return result
     }
@@ -57,6 +50,7 @@ extension AddressAllocator {
             bytes.append(contentsOf: chunk[0..<count])
         }
         do {
+            if let state = try? AllocatorState(json: bytes) { return (state, bytes) }
             return (try JSONDecoder().decode(AllocatorState.self, from: Data(bytes)), bytes)
         } catch {
             throw NetworkError(
