@@ -9,6 +9,12 @@ import Glibc
 @main
 enum SwiftstackMain {
     static func main() {
+        // A blocked signal mask is inherited through exec (a test runner's thread, some
+        // supervisors): the commands that handle SIGINT/SIGTERM run on this thread and must
+        // receive them.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
         Swiftstack.main()
     }
 }
