@@ -88,12 +88,23 @@ struct Swiftstack: AsyncParsableCommand {
     /// every subcommand's arguments (milliseconds per start). nil for help, an unknown name or
     /// anything the subcommand refuses: the root's parse then gives the messages and usage.
     private static func parseAsSubcommand(_ arguments: [String]) -> ParsableCommand? {
-        guard let name = arguments.first, !arguments.contains(where: isHelpRequest),
+        guard let name = arguments.first, !arguments.contains(where: isHelpRequest) else { return nil }
+        let rest = Array(arguments.dropFirst())
+        // The commands CI loops run (`up -d --wait`, `exec`, `down`) in their common forms.
+        let common: ParsableCommand? =
+            switch name {
+            case "exec": ExecCommand.parseCommon(rest)
+            case "up": UpCommand.parseCommon(rest)
+            case "down": DownCommand.parseCommon(rest)
+            default: nil
+            }
+        if let common { return common }
+        guard
             let subcommand = configuration.subcommands.first(where: {
                 $0._commandName == name || $0.configuration.aliases.contains(name)
             })
         else { return nil }
-        return try? subcommand.parseAsRoot(Array(arguments.dropFirst()))
+        return try? subcommand.parseAsRoot(rest)
     }
 
     /// Runs an `async` command on a task and waits for it on this (the main) thread.
