@@ -27,7 +27,7 @@ let package = Package(
         // SHA-256 over OpenSSL's libcrypto, shared by the planner (config hashes) and the image store.
         .target(name: "Digest", dependencies: ["CCrypto"]),
         // Compose-spec stack files: loading with source locations, interpolation, merging, validation.
-        .target(name: "StackFile", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "StackFile", dependencies: ["JSON", .product(name: "Yams", package: "Yams")]),
         // Pure planning: desired state, canonical config hashes, diff into an explained plan.
         .target(name: "Planner", dependencies: ["StackFile", "Digest"]),
         // Dockerfiles: parser (own AST with lines), substitution, ARG/ENV scoping, stage graph, .dockerignore.

@@ -12,7 +12,7 @@ import Testing
         "CCrypto": [],
         "JSON": [],
         "Digest": ["CCrypto"],
-        "StackFile": ["Yams"],
+        "StackFile": ["JSON", "Yams"],
         "Planner": ["StackFile", "Digest"],
         "Images": ["CArchive", "Digest", "CShim", "JSON"],
         "Runtime": ["CShim", "JSON"],

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import JSON
 
 /// Appends a container's output to its log file as JSON lines (Docker's json-file shape), one
 /// entry per line of output, each stamped when it was read.
@@ -40,28 +41,7 @@ public final class ContainerLogWriter {
     }
 
     static func entry(_ line: [UInt8], stream: LogStream, time: String) -> String {
-        "{\"time\":\"\(time)\",\"stream\":\"\(stream.rawValue)\",\"log\":\(jsonString(String(decoding: line, as: UTF8.self)))}\n"
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        "{\"time\":\"\(time)\",\"stream\":\"\(stream.rawValue)\",\"log\":\(JSONValue.quoted(String(decoding: line, as: UTF8.self), escapingSlashes: false))}\n"
     }
 
     /// Now as RFC 3339 with nanoseconds ("2026-11-29T01:02:03.123456789Z").

@@ -1,3 +1,5 @@
+import JSON
+
 /// A format-neutral document tree that ``ProjectWriter`` renders as YAML or JSON,
 /// with mapping keys sorted so equal projects print identically.
 enum OutputValue: Equatable {
@@ -86,7 +88,7 @@ enum OutputValue: Equatable {
         {
             return text
         }
-        return jsonString(text)
+        return JSONValue.quoted(text, escapingSlashes: false)
     }
 
     // MARK: JSON
@@ -99,7 +101,7 @@ enum OutputValue: Equatable {
         case .bool(let value): return value ? "true" : "false"
         case .int(let value): return String(value)
         case .double(let value): return Self.number(value)
-        case .string(let value): return Self.jsonString(value)
+        case .string(let value): return JSONValue.quoted(value, escapingSlashes: false)
         case .list(let items):
             if items.isEmpty { return "[]" }
             return "[\n" + items.map { innerPad + $0.json(indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad
@@ -108,31 +110,11 @@ enum OutputValue: Equatable {
             if entries.isEmpty { return "{}" }
             return "{\n"
                 + entries.keys.sorted().map {
-                    innerPad + Self.jsonString($0) + ": " + entries[$0]!.json(indent: indent + 1)
+                    innerPad + JSONValue.quoted($0, escapingSlashes: false) + ": "
+                        + entries[$0]!.json(indent: indent + 1)
                 }
                 .joined(separator: ",\n") + "\n" + pad + "}"
         }
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 
     private static func number(_ value: Double) -> String {
