@@ -94,7 +94,9 @@ static void remove_cgroup(const char *dir) {
 /// that whoever reads the parent's output sees its end when the parent exits, no other
 /// inherited descriptor, default signal dispositions (the CLI's handlers forward signals to a
 /// container's pid, which may be reused by now) and nothing blocked.
-static void become_detached(void) {
+/// Detaches the child from its parent's session and descriptors, keeping only `keep` (or none
+/// when negative).
+static void become_detached(int keep) {
     setsid();
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
@@ -102,7 +104,12 @@ static void become_detached(void) {
         dup2(null, 1);
         dup2(null, 2);
     }
-    syscall(SYS_close_range, 3U, ~0U, 0U);
+    if (keep >= 3) {
+        if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+        syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+    } else {
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+    }
     for (int signal_number = 1; signal_number < NSIG; signal_number++) {
         if (signal_number != SIGKILL && signal_number != SIGSTOP) signal(signal_number, SIG_DFL);
     }
@@ -114,7 +121,7 @@ static void become_detached(void) {
 pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory) {
     pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
     if (pid != 0) return pid;
-    become_detached();
+    become_detached(-1);
     for (int i = 0; cgroup_dirs && cgroup_dirs[i]; i++) remove_cgroup(cgroup_dirs[i]);
     int fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) remove_contents(fd);
@@ -122,12 +129,14 @@ pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory)
     _exit(0);
 }
 
-pid_t cshim_spawn_link_remover(const char *name, const char *record) {
+pid_t cshim_spawn_link_remover(const char *name, const char *record, int record_lock) {
     size_t name_length = strlen(name);
     if (name_length == 0 || name_length > 15) return -1;
     pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
     if (pid != 0) return pid;
-    become_detached();
+    // The record's flock (taken by the parent, shared with this copy of the descriptor) tells
+    // a sweep that the deletion is under way: it lasts exactly as long as this process.
+    become_detached(record_lock);
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd >= 0) {
         // RTM_DELLINK by name (IFLA_IFNAME): the retired name is ours alone.

@@ -50,6 +50,29 @@ import Testing
     }
 }
 
+extension LinkRetirementTests {
+    /// A record whose background child is still at work (it holds the record's flock) is left
+    /// to that child; once the holder is gone, the sweep deletes the link.
+    @Test func aSweepLeavesADeletionUnderWayToItsChild() throws {
+        let records = FileManager.default.temporaryDirectory.appendingPathComponent("retired-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: records) }
+        try FileManager.default.createDirectory(atPath: records, withIntermediateDirectories: true)
+        let socket = try NetlinkSocket()
+        let busy = LinkNames.retired()
+        try socket.createBridge(named: busy)
+        defer { try? socket.deleteLink(named: busy) }
+        let holder = open(records + "/" + busy, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        #expect(holder >= 0 && flock(holder, LOCK_EX) == 0)
+
+        let retirement = LinkRetirement(recordDirectory: records)
+        #expect(try retirement.sweep(using: socket).isEmpty)
+        #expect(try socket.link(named: busy) != nil, "a deletion under way is not repeated")
+        close(holder)
+        #expect(try retirement.sweep(using: socket) == [busy])
+        #expect(try socket.link(named: busy) == nil)
+    }
+}
+
 /// Polls `body` until it returns true or `seconds` pass.
 private func eventually(_ seconds: Double, _ body: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)

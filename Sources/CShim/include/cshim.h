@@ -166,9 +166,11 @@ pid_t cshim_spawn_exec(const struct cshim_exec *e);
 pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory);
 
 /// Forks a detached child that deletes the link `name` (at most 15 bytes) and then removes the
-/// file `record` (which names the link for a sweep should the child die first). Returns the
-/// child's pid, or -1. Prepare both strings before the call; the child allocates nothing.
-pid_t cshim_spawn_link_remover(const char *name, const char *record);
+/// file `record` (which names the link for a sweep should the child die first). The child keeps
+/// the descriptor `record_lock` (the caller's flock on the record) until it exits, so a sweep
+/// can tell a deletion under way from an abandoned record. Returns the child's pid, or -1.
+/// Prepare both strings before the call; the child allocates nothing.
+pid_t cshim_spawn_link_remover(const char *name, const char *record, int record_lock);
 
 int cshim_pidfd_open(pid_t pid);
 int cshim_pidfd_send_signal(int pidfd, int sig);
