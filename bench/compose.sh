@@ -64,11 +64,12 @@ up_until_reachable() {
     echo $(( (end - start) / 1000 ))
 }
 
-# Two ways to time up: right after the previous down (back to back), and on a settled machine
-# (1 s after it). down returns before the kernel has finished destroying the containers'
-# network namespaces and veths (by design: that is most of its cost); an up started at once
-# competes with that teardown (~40 ms here). Both figures are printed, for both tools.
-SETTLE=1
+# Two ways to time up: right after the previous down (back to back: the up takes back the
+# bridge the down retired, see LinkRetirement), and on a settled machine (3 s after it: the
+# retired bridge is deleted by then and the up makes a new one). down returns before the kernel
+# has finished destroying the containers' namespaces and veths (by design: that is most of its
+# cost). Both figures are printed, for both tools.
+SETTLE=3
 cd "$work/three"
 ups=() settled_ups=() downs=()
 for round in 1 2 3 4 5 6 7 8 9 10; do

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -129,7 +130,8 @@ pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory)
     _exit(0);
 }
 
-pid_t cshim_spawn_link_remover(const char *name, const char *record, int record_lock) {
+pid_t cshim_spawn_link_remover(const char *name, const char *record, const char *claimed, int record_lock,
+                                unsigned grace_ms) {
     size_t name_length = strlen(name);
     if (name_length == 0 || name_length > 15) return -1;
     pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
@@ -137,6 +139,12 @@ pid_t cshim_spawn_link_remover(const char *name, const char *record, int record_
     // The record's flock (taken by the parent, shared with this copy of the descriptor) tells
     // a sweep that the deletion is under way: it lasts exactly as long as this process.
     become_detached(record_lock);
+    struct timespec grace = {.tv_sec = grace_ms / 1000, .tv_nsec = (long)(grace_ms % 1000) * 1000000L};
+    while (nanosleep(&grace, &grace) != 0 && errno == EINTR) {
+    }
+    // Whoever renames the record first owns the link: a network created again meanwhile took
+    // it back (`LinkRetirement.reclaim`), and then there is nothing to delete.
+    if (rename(record, claimed) != 0) _exit(0);
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd >= 0) {
         // RTM_DELLINK by name (IFLA_IFNAME): the retired name is ours alone.
@@ -163,7 +171,7 @@ pid_t cshim_spawn_link_remover(const char *name, const char *record, int record_
             struct nlmsghdr *reply = (struct nlmsghdr *)acknowledgement;
             if (received >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && reply->nlmsg_type == NLMSG_ERROR) {
                 int error = ((struct nlmsgerr *)NLMSG_DATA(reply))->error;
-                if (error == 0 || error == -ENODEV) unlink(record);
+                if (error == 0 || error == -ENODEV) unlink(claimed);
             }
         }
         close(fd);

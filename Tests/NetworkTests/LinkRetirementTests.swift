@@ -73,6 +73,57 @@ extension LinkRetirementTests {
     }
 }
 
+extension LinkRetirementTests {
+    /// A bridge retired with a grace period is taken back by a network created again under its
+    /// name (with the new subnet's gateway only); its background child then deletes nothing.
+    @Test func aNetworkCreatedAgainTakesItsRetiredBridgeBack() throws {
+        let network = TestIdentity().network
+        let name = LinkNames.bridge(network: network)
+        let records = FileManager.default.temporaryDirectory.appendingPathComponent("retired-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: records) }
+        let (first, second) = (try TestSubnets.reserve(), try TestSubnets.reserve())
+        defer {
+            TestSubnets.release(first)
+            TestSubnets.release(second)
+        }
+        let socket = try NetlinkSocket()
+        defer { try? socket.deleteLink(named: name) }
+        let retirement = LinkRetirement(recordDirectory: records)
+
+        _ = try BridgeNetwork.create(name: network, subnet: first)
+        let original = try #require(try socket.link(named: name))
+        try retirement.retire(name, using: socket, grace: 500)
+        #expect(try socket.link(named: name) == nil)
+
+        let again = try BridgeNetwork.create(name: network, subnet: second, reclaimingFrom: retirement)
+        let link = try #require(try socket.link(named: name))
+        #expect(link.index == original.index, "the same bridge, taken back")
+        #expect(link.isUp)
+        #expect(try socket.addresses(linkIndex: link.index).map(\.address) == [again.gateway])
+        // After the grace period the child finds its record taken and leaves the bridge alone.
+        usleep(800_000)
+        #expect(try socket.link(named: name)?.index == original.index)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: records)) ?? []).isEmpty)
+    }
+
+    /// Records of a deletion or a reclaim that were interrupted are swept like any other.
+    @Test func aSweepFinishesInterruptedDeletionsAndReclaims() throws {
+        let records = FileManager.default.temporaryDirectory.appendingPathComponent("retired-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: records) }
+        try FileManager.default.createDirectory(atPath: records, withIntermediateDirectories: true)
+        let socket = try NetlinkSocket()
+        let (deleting, reclaiming) = (LinkNames.retired(), LinkNames.retired())
+        for link in [deleting, reclaiming] { try socket.createBridge(named: link) }
+        defer { for link in [deleting, reclaiming] { try? socket.deleteLink(named: link) } }
+        #expect(FileManager.default.createFile(atPath: records + "/" + deleting + ".deleting", contents: nil))
+        #expect(FileManager.default.createFile(atPath: records + "/" + reclaiming + ".reclaimed", contents: nil))
+
+        let deleted = try LinkRetirement(recordDirectory: records).sweep(using: socket)
+        #expect(Set(deleted) == [deleting, reclaiming])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: records).isEmpty)
+    }
+}
+
 /// Polls `body` until it returns true or `seconds` pass.
 private func eventually(_ seconds: Double, _ body: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)

@@ -29,9 +29,12 @@ public struct BridgeNetwork: Sendable, Equatable {
     /// and leaves nothing behind when any step fails.
     ///
     /// Idempotent: when the bridge already exists (a restarted supervisor re-creating its
-    /// networks), it gets the gateway address if missing and is brought up.
+    /// networks), it gets the gateway address if missing and is brought up. With `retirement`,
+    /// a bridge of the same name retired moments ago (a `down` before this `up`) is taken back
+    /// instead of made anew (see `LinkRetirement`), its old addresses replaced.
     public static func create(
-        name: String, subnet: IPv4Subnet, gateway: IPv4Address? = nil, internal isInternal: Bool = false
+        name: String, subnet: IPv4Subnet, gateway: IPv4Address? = nil, internal isInternal: Bool = false,
+        reclaimingFrom retirement: LinkRetirement? = nil
     ) throws(NetworkError) -> BridgeNetwork {
         let gateway = gateway ?? subnet.firstHost
         guard subnet.prefixLength <= 30, let hosts = subnet.hostRange, hosts.contains(gateway.value) else {
@@ -42,7 +45,11 @@ public struct BridgeNetwork: Sendable, Equatable {
         }
         let network = BridgeNetwork(name: name, subnet: subnet, gateway: gateway, internal: isInternal)
         let socket = try NetlinkSocket()
-        let existing = try socket.link(named: network.bridgeName)
+        var existing = try socket.link(named: network.bridgeName)
+        var reclaimed = false
+        if existing == nil, let retirement, let link = try retirement.reclaim(network.bridgeName, using: socket) {
+            (existing, reclaimed) = (link, true)
+        }
         if let clash = try socket.routes().first(where: {
             !$0.isDefault && $0.destination.overlaps(subnet)
                 && ($0.outputLinkIndex == nil || $0.outputLinkIndex != existing?.index)
@@ -59,7 +66,12 @@ public struct BridgeNetwork: Sendable, Equatable {
                     "link \(network.bridgeName) for network \(name) exists but is a \(existing.kind ?? "non-bridge") link; delete it"
                 )
             }
-            try network.configure(bridge: existing, using: socket)
+            do {
+                try network.configure(bridge: existing, using: socket, onlyGatewayAddress: reclaimed)
+            } catch {
+                if reclaimed { try? socket.deleteLink(index: existing.index) }
+                throw error
+            }
             return network
         }
         try socket.createBridge(named: network.bridgeName)
@@ -77,7 +89,7 @@ public struct BridgeNetwork: Sendable, Equatable {
     /// on this machine is refused. A reservation made here is released if the bridge fails.
     public static func create(
         name: String, allocator: AddressAllocator, subnet: IPv4Subnet? = nil, gateway: IPv4Address? = nil,
-        internal isInternal: Bool = false
+        internal isInternal: Bool = false, reclaimingFrom retirement: LinkRetirement? = nil
     ) throws(NetworkError) -> BridgeNetwork {
         let bridgeName = LinkNames.bridge(network: name)
         let socket = try NetlinkSocket()
@@ -88,17 +100,28 @@ public struct BridgeNetwork: Sendable, Equatable {
         let lease = try allocator.reserveNetwork(
             name, subnet: subnet, gateway: gateway, hostRoutes: reservedBefore ? [] : routes)
         do {
-            return try create(name: name, subnet: lease.subnet, gateway: lease.gateway, internal: isInternal)
+            return try create(
+                name: name, subnet: lease.subnet, gateway: lease.gateway, internal: isInternal,
+                reclaimingFrom: retirement)
         } catch {
             if !reservedBefore { try? allocator.releaseNetwork(name) }
             throw error
         }
     }
 
-    private func configure(bridge: Link, using socket: NetlinkSocket) throws(NetworkError) {
+    /// Gives `bridge` the gateway address (and, with `onlyGatewayAddress`, no other) and brings
+    /// it up.
+    private func configure(bridge: Link, using socket: NetlinkSocket, onlyGatewayAddress: Bool = false)
+        throws(NetworkError)
+    {
+        let wanted = LinkAddress(linkIndex: bridge.index, address: gateway, prefixLength: subnet.prefixLength)
         let present = try socket.addresses(linkIndex: bridge.index)
-        if !present.contains(LinkAddress(linkIndex: bridge.index, address: gateway, prefixLength: subnet.prefixLength))
-        {
+        if onlyGatewayAddress {
+            for address in present where address != wanted {
+                try socket.deleteAddress(address.address, prefixLength: address.prefixLength, linkIndex: bridge.index)
+            }
+        }
+        if !present.contains(wanted) {
             try socket.addAddress(gateway, prefixLength: subnet.prefixLength, linkIndex: bridge.index)
         }
         if !bridge.isUp { try socket.setLink(index: bridge.index, up: true) }

@@ -25,6 +25,10 @@ public struct NetworkStore: Sendable {
         ResourceRecords(directory: stateRoot + "/networks") { "\(stateRoot)/networks/\($0).json" }
     }
     var allocator: AddressAllocator { AddressAllocator(directory: stateRoot + "/ipam") }
+    /// How long a removed network's bridge waits for a network of the same name to take it
+    /// back before it is deleted.
+    static let retiredBridgeGraceMilliseconds: UInt32 = 2000
+
     /// Bridges of removed networks, deleted in the background (see `LinkRetirement`).
     var retirement: LinkRetirement { LinkRetirement(recordDirectory: stateRoot + "/ipam/retired-links") }
     var runtime: ContainerRuntime { ContainerRuntime(root: stateRoot) }
@@ -141,7 +145,8 @@ public struct NetworkStore: Sendable {
             // The IPAM lease is written before the bridge exists, so a lease without a record is
             // what a killed `create` leaves: `sweepLeftovers` removes both.
             let bridge = try BridgeNetwork.create(
-                name: name, allocator: allocator, subnet: subnet, gateway: gateway, internal: isInternal)
+                name: name, allocator: allocator, subnet: subnet, gateway: gateway, internal: isInternal,
+                reclaimingFrom: retirement)
             let record = ResourceRecord(
                 name: name, project: project, configHash: configHash, fields: fields, subnet: "\(bridge.subnet)",
                 gateway: "\(bridge.gateway)", internal: isInternal,
@@ -170,9 +175,12 @@ public struct NetworkStore: Sendable {
                 }
             }
             // The bridge goes out of service now and is deleted in the background: the
-            // deletion itself waits tens of milliseconds for the kernel.
+            // deletion itself waits tens of milliseconds for the kernel, holding the rtnl lock
+            // that creating a namespace or a link needs. It waits a moment first, so that the
+            // `up` of a `down && up` takes the bridge back instead of queueing behind that.
             if let socket = try? NetlinkSocket() {
-                try? retirement.retire(LinkNames.bridge(network: name), using: socket)
+                try? retirement.retire(
+                    LinkNames.bridge(network: name), using: socket, grace: Self.retiredBridgeGraceMilliseconds)
             }
             try? allocator.releaseNetwork(name)
             records.remove(name)

@@ -82,10 +82,11 @@ class StackSandbox {
         #expect(
             !FileManager.default.fileExists(atPath: "/sys/class/net/\(bridge)"), "bridge \(bridge) remains",
             sourceLocation: sourceLocation)
-        // Removed networks' bridges are deleted in the background, each within milliseconds.
+        // Removed networks' bridges are deleted in the background, after a grace period of 2 s
+        // (in which an `up` may take them back).
         let retired = stateRoot + "/ipam/retired-links"
         #expect(
-            eventually(3) { ((try? FileManager.default.contentsOfDirectory(atPath: retired)) ?? []).isEmpty },
+            eventually(10) { ((try? FileManager.default.contentsOfDirectory(atPath: retired)) ?? []).isEmpty },
             "retired bridges remain", sourceLocation: sourceLocation)
         let volumes = (try? FileManager.default.contentsOfDirectory(atPath: stateRoot + "/volumes")) ?? []
         #expect(
