@@ -42,10 +42,18 @@ release: setup
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
-## test: everything CI checks (lint, then every test target; runtime tests need root)
+# End-to-end suites run a second time against the static release binary (what `make up` and the
+# benchmarks use): its start-up differs from the debug build's (no dynamic loader, one unwind
+# table for the whole program), and the commands that handle signals or run async work are here.
+RELEASE_E2E := VersionTests|RunCommandTests|RunCommandFastParseTests|CommonFastParseTests|ComposeCommandsTests|ComposeAttachedTests|StackLifecycleTests|BuildCommandTests|NameServerTests|NetworkCommandTests
+
+## test: everything CI checks (lint, every test target; then the end-to-end suites above against
+## the release binary; runtime tests need root)
 test: setup test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(SWIFT) build $(RELEASE_FLAGS) --product swiftstack
+	SWIFTSTACK_TEST_BINARY=$(CURDIR)/$(BIN_RELEASE) $(SWIFT) test --skip-build --filter '$(RELEASE_E2E)'
 
 ## soak: the reconcile soak for an hour (random kills and edits; `make test` runs 20 s of it)
 soak: setup
