@@ -130,8 +130,8 @@ pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory)
     _exit(0);
 }
 
-pid_t cshim_spawn_link_remover(const char *name, const char *record, const char *claimed, int record_lock,
-                                unsigned grace_ms) {
+pid_t cshim_spawn_link_remover(const char *name, const char *record, const char *claimed, const char *reclaimed,
+                                int record_lock, unsigned grace_ms) {
     size_t name_length = strlen(name);
     if (name_length == 0 || name_length > 15) return -1;
     pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
@@ -142,9 +142,15 @@ pid_t cshim_spawn_link_remover(const char *name, const char *record, const char 
     struct timespec grace = {.tv_sec = grace_ms / 1000, .tv_nsec = (long)(grace_ms % 1000) * 1000000L};
     while (nanosleep(&grace, &grace) != 0 && errno == EINTR) {
     }
-    // Whoever renames the record first owns the link: a network created again meanwhile took
-    // it back (`LinkRetirement.reclaim`), and then there is nothing to delete.
-    if (rename(record, claimed) != 0) _exit(0);
+    // Whoever renames the record first owns the link: a network created again meanwhile takes
+    // it back (`LinkRetirement.reclaim` renames the record to `reclaimed` first), and then there
+    // is nothing to delete. A record gone otherwise (its state root was removed) still leaves
+    // the link to delete; after a finished reclaim the retired name no longer exists.
+    const char *owned = claimed;
+    if (rename(record, claimed) != 0) {
+        if (access(reclaimed, F_OK) == 0) _exit(0);
+        owned = NULL;
+    }
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd >= 0) {
         // RTM_DELLINK by name (IFLA_IFNAME): the retired name is ours alone.
@@ -171,7 +177,7 @@ pid_t cshim_spawn_link_remover(const char *name, const char *record, const char 
             struct nlmsghdr *reply = (struct nlmsghdr *)acknowledgement;
             if (received >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && reply->nlmsg_type == NLMSG_ERROR) {
                 int error = ((struct nlmsgerr *)NLMSG_DATA(reply))->error;
-                if (error == 0 || error == -ENODEV) unlink(claimed);
+                if ((error == 0 || error == -ENODEV) && owned) unlink(owned);
             }
         }
         close(fd);

@@ -106,6 +106,20 @@ extension LinkRetirementTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: records)) ?? []).isEmpty)
     }
 
+    /// A retired link whose record vanished with its state root (tests remove theirs at once)
+    /// is still deleted after the grace period.
+    @Test func aRetiredLinkIsDeletedEvenWhenItsStateRootIsRemoved() throws {
+        let records = FileManager.default.temporaryDirectory.appendingPathComponent("retired-\(UUID().uuidString)").path
+        let name = LinkNames.bridge(network: TestIdentity().network)
+        let socket = try NetlinkSocket()
+        try socket.createBridge(named: name)
+        defer { try? socket.deleteLink(named: name) }
+        try LinkRetirement(recordDirectory: records).retire(name, using: socket, grace: 300)
+        let retired = try #require(try FileManager.default.contentsOfDirectory(atPath: records).first)
+        try FileManager.default.removeItem(atPath: records)
+        #expect(eventually(5) { (try? socket.link(named: retired)) == .some(nil) }, "\(retired) was deleted")
+    }
+
     /// Records of a deletion or a reclaim that were interrupted are swept like any other.
     @Test func aSweepFinishesInterruptedDeletionsAndReclaims() throws {
         let records = FileManager.default.temporaryDirectory.appendingPathComponent("retired-\(UUID().uuidString)").path

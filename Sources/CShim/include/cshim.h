@@ -166,13 +166,14 @@ pid_t cshim_spawn_exec(const struct cshim_exec *e);
 pid_t cshim_spawn_remover(const char *const *cgroup_dirs, const char *directory);
 
 /// Forks a detached child that waits `grace_ms`, takes the file `record` (which names the link
-/// for a sweep should the child die first) by renaming it to `claimed` — or exits when someone
-/// took it first — then deletes the link `name` (at most 15 bytes) and removes `claimed`. The
+/// for a sweep should the child die first) by renaming it to `claimed` — or exits when a reclaim
+/// took it first (renamed to `reclaimed`) — then deletes the link `name` (at most 15 bytes) and
+/// removes `claimed`. The
 /// child keeps the descriptor `record_lock` (the caller's flock on the record) until it exits,
 /// so a sweep can tell a deletion under way from an abandoned record. Returns the child's pid,
 /// or -1. Prepare every string before the call; the child allocates nothing.
-pid_t cshim_spawn_link_remover(const char *name, const char *record, const char *claimed, int record_lock,
-                               unsigned grace_ms);
+pid_t cshim_spawn_link_remover(const char *name, const char *record, const char *claimed, const char *reclaimed,
+                               int record_lock, unsigned grace_ms);
 
 int cshim_pidfd_open(pid_t pid);
 int cshim_pidfd_send_signal(int pidfd, int sig);

@@ -59,7 +59,9 @@ public struct LinkRetirement: Sendable {
             unlink(record)
             throw error
         }
-        if cshim_spawn_link_remover(retired, record, record + Self.deletingSuffix, lock, milliseconds) < 0 {
+        if cshim_spawn_link_remover(
+            retired, record, record + Self.deletingSuffix, record + Self.reclaimedSuffix, lock, milliseconds) < 0
+        {
             try socket.deleteLink(named: retired)
             unlink(record)
         }
@@ -76,8 +78,11 @@ public struct LinkRetirement: Sendable {
             let claimed = record + Self.reclaimedSuffix
             guard rename(record, claimed) == 0 else { continue }
             defer { unlink(claimed) }
-            guard let link = try socket.link(named: retired) else { continue }
-            try socket.setLink(index: link.index, up: false, name: name)
+            // The link may be gone meanwhile (a sweep after a crash, its child after the state
+            // root was removed): then a new one is made.
+            guard let link = try socket.link(named: retired),
+                (try? socket.setLink(index: link.index, up: false, name: name)) != nil
+            else { continue }
             return try socket.link(named: name)
         }
         return nil
