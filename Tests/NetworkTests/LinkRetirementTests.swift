@@ -94,6 +94,7 @@ extension LinkRetirementTests {
         let original = try #require(try socket.link(named: name))
         try retirement.retire(name, using: socket, grace: 500)
         #expect(try socket.link(named: name) == nil)
+        #expect(try socket.addresses(linkIndex: original.index).isEmpty, "a retired link keeps no address")
 
         let again = try BridgeNetwork.create(name: network, subnet: second, reclaimingFrom: retirement)
         let link = try #require(try socket.link(named: name))

@@ -59,6 +59,11 @@ public struct LinkRetirement: Sendable {
             unlink(record)
             throw error
         }
+        // Its addresses go now: the subnet may be handed to another network before the link
+        // is deleted, and one address on two links confuses the host's local routes.
+        for address in (try? socket.addresses(linkIndex: link.index)) ?? [] {
+            try? socket.deleteAddress(address.address, prefixLength: address.prefixLength, linkIndex: link.index)
+        }
         if cshim_spawn_link_remover(
             retired, record, record + Self.deletingSuffix, record + Self.reclaimedSuffix, lock, milliseconds) < 0
         {
@@ -68,7 +73,7 @@ public struct LinkRetirement: Sendable {
     }
 
     /// Takes back a link retired under `name` whose deletion has not begun, renamed to `name`
-    /// again (still down, with whatever addresses it had). nil when there is none.
+    /// again (still down, without addresses). nil when there is none.
     public func reclaim(_ name: String, using socket: NetlinkSocket) throws(NetworkError) -> Link? {
         let records = (try? FileManager.default.contentsOfDirectory(atPath: recordDirectory)) ?? []
         for retired in records where retired.hasPrefix(LinkNames.retiredPrefix) && LinkNames.isOurs(retired) {
