@@ -8,28 +8,29 @@ protocol HandDecodable: Decodable {
 
 extension OCIIndex: HandDecodable {
     init(json object: JSONObject) throws(JSONError) {
-        var manifests: [OCIDescriptor] = []
-        for manifest in try object.required(object.objects("manifests"), "manifests") {
-            manifests.append(try OCIDescriptor(json: manifest))
-        }
         self.init(
             schemaVersion: try object.required(object.int("schemaVersion"), "schemaVersion"),
-            mediaType: try object.string("mediaType"), manifests: manifests,
+            mediaType: try object.string("mediaType"), manifests: try object.descriptors("manifests"),
             annotations: try object.stringDictionary("annotations"))
     }
 }
 
 extension OCIManifest: HandDecodable {
     init(json object: JSONObject) throws(JSONError) {
-        var layers: [OCIDescriptor] = []
-        for layer in try object.required(object.objects("layers"), "layers") {
-            layers.append(try OCIDescriptor(json: layer))
-        }
         self.init(
             schemaVersion: try object.required(object.int("schemaVersion"), "schemaVersion"),
             mediaType: try object.string("mediaType"),
-            config: try OCIDescriptor(json: try object.required(object.object("config"), "config")), layers: layers,
-            annotations: try object.stringDictionary("annotations"))
+            config: try OCIDescriptor(json: try object.required(object.object("config"), "config")),
+            layers: try object.descriptors("layers"), annotations: try object.stringDictionary("annotations"))
+    }
+}
+
+extension JSONObject {
+    /// The required array of descriptors at `key`.
+    fileprivate func descriptors(_ key: String) throws(JSONError) -> [OCIDescriptor] {
+        var descriptors: [OCIDescriptor] = []
+        for descriptor in try required(objects(key), key) { descriptors.append(try OCIDescriptor(json: descriptor)) }
+        return descriptors
     }
 }
 
