@@ -5,7 +5,8 @@ import Testing
 /// file (an environment value, a replica count) at random intervals for
 /// `SWIFTSTACK_SOAK_SECONDS` (20 s by default; `make soak` runs an hour). At the end the stack
 /// matches the file and the reconcile process has not grown: file descriptors and threads
-/// equal (±2), resident memory within +20% or +8 MiB of what it was after warm-up.
+/// equal (±2), resident memory within +20% or +8 MiB of what it was after warm-up, and no more
+/// than a few ended children left unreaped.
 /// `SWIFTSTACK_SOAK_SEED` replays a run (the seed is printed).
 @Suite(.serialized) struct ReconcileSoakTests {
     /// A small seeded generator (SplitMix64), so a failing run can be replayed.
@@ -25,6 +26,8 @@ import Testing
         var descriptors: Int
         var threads: Int
         var residentKiB: Int
+        /// Children that ended and were never reaped.
+        var zombies: Int
 
         init?(pid: pid_t) {
             guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"),
@@ -39,9 +42,22 @@ import Testing
             descriptors = fds.count
             self.threads = threads
             residentKiB = rss
+            let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            zombies =
+                processes.filter { entry in
+                    guard Int(entry) != nil,
+                        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                        let end = stat.lastIndex(of: ")")
+                    else { return false }
+                    // After the command name: state, then the parent's pid.
+                    let fields = stat[stat.index(after: end)...].split(separator: " ")
+                    return fields.count > 1 && fields[0] == "Z" && fields[1] == "\(pid)"
+                }.count
         }
 
-        var description: String { "\(descriptors) fds, \(threads) threads, \(residentKiB) KiB resident" }
+        var description: String {
+            "\(descriptors) fds, \(threads) threads, \(residentKiB) KiB resident, \(zombies) unreaped children"
+        }
     }
 
     struct Shape: Equatable {
@@ -143,6 +159,9 @@ import Testing
         print("reconcile soak: after warm-up \(warm); at the end \(end)")
         #expect(abs(end.descriptors - warm.descriptors) <= 2, "fds: \(warm) → \(end)")
         #expect(abs(end.threads - warm.threads) <= 2, "threads: \(warm) → \(end)")
+        // Monitors and removers it started are reaped as they end (a few may have ended since
+        // its last tick).
+        #expect(end.zombies <= 3, "unreaped children: \(warm) → \(end)")
         #expect(
             end.residentKiB <= max(warm.residentKiB * 6 / 5, warm.residentKiB + 8 * 1024),
             "memory: \(warm) → \(end)")

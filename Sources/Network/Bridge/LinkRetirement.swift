@@ -30,11 +30,13 @@ public struct LinkRetirement: Sendable {
 
     /// Retires the link `name`, if it exists: deleted in the background after `grace`
     /// milliseconds, unless reclaimed first. Falls back to a synchronous deletion when the
-    /// background child cannot be started.
+    /// background child cannot be started. Returns the child's pid (nobody waits for it: a
+    /// long-running caller reaps it, see `DetachedChildren`), nil when none was started.
+    @discardableResult
     public func retire(_ name: String, using socket: NetlinkSocket, grace milliseconds: UInt32 = 0)
-        throws(NetworkError)
+        throws(NetworkError) -> pid_t?
     {
-        guard let link = try socket.link(named: name) else { return }
+        guard let link = try socket.link(named: name) else { return nil }
         let retired = LinkNames.retired()
         let record = recordDirectory + "/" + retired
         do {
@@ -50,7 +52,7 @@ public struct LinkRetirement: Sendable {
             if lock >= 0 { close(lock) }
             unlink(record)
             try socket.deleteLink(index: link.index)
-            return
+            return nil
         }
         defer { close(lock) }
         do {
@@ -64,12 +66,14 @@ public struct LinkRetirement: Sendable {
         for address in (try? socket.addresses(linkIndex: link.index)) ?? [] {
             try? socket.deleteAddress(address.address, prefixLength: address.prefixLength, linkIndex: link.index)
         }
-        if cshim_spawn_link_remover(
-            retired, record, record + Self.deletingSuffix, record + Self.reclaimedSuffix, lock, milliseconds) < 0
-        {
+        let remover = cshim_spawn_link_remover(
+            retired, record, record + Self.deletingSuffix, record + Self.reclaimedSuffix, lock, milliseconds)
+        guard remover > 0 else {
             try socket.deleteLink(named: retired)
             unlink(record)
+            return nil
         }
+        return remover
     }
 
     /// Takes back a link retired under `name` whose deletion has not begun, renamed to `name`

@@ -178,9 +178,11 @@ public struct NetworkStore: Sendable {
             // deletion itself waits tens of milliseconds for the kernel, holding the rtnl lock
             // that creating a namespace or a link needs. It waits a moment first, so that the
             // `up` of a `down && up` takes the bridge back instead of queueing behind that.
-            if let socket = try? NetlinkSocket() {
-                try? retirement.retire(
+            if let socket = try? NetlinkSocket(),
+                let remover = try? retirement.retire(
                     LinkNames.bridge(network: name), using: socket, grace: Self.retiredBridgeGraceMilliseconds)
+            {
+                DetachedChildren.adopt(remover)
             }
             try? allocator.releaseNetwork(name)
             records.remove(name)

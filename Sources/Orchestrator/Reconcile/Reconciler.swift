@@ -74,6 +74,8 @@ public final class Reconciler: @unchecked Sendable {
         var lastResync = Date()
         while !stopRequested.isSet, let watcher {
             let outcome = watcher.wait(timeout: driftInterval)
+            // Monitors and removers this process started and ended meanwhile: no zombies.
+            DetachedChildren.reapFinished()
             switch outcome {
             case .interrupted:
                 continue

@@ -48,10 +48,8 @@ extension Supervisor {
             loop.restarts[container.name] = record
             changed = true
             do {
+                // Its monitor is our child, reaped once it ends (`DetachedChildren`).
                 try engine.start(container.name)
-                if let owner = (try? engine.runtime.container(container.name))?.state.ownerPid {
-                    loop.monitors.insert(owner)
-                }
                 log("restarted \(container.name) (restart \(record.restarts.count))")
             } catch {
                 // The failed start counts as an attempt; the next exit time is now.

@@ -47,8 +47,6 @@ public final class Supervisor: Sendable {
         var portFailures: Set<PublishedPort> = []
         var restarts: [String: RestartRecord] = [:]
         var savedHealth: [String: HealthRecord] = [:]
-        /// Monitors we spawned by restarting a container: our children, reaped by pid.
-        var monitors: Set<Int32> = []
         var emptySince: Date?
     }
 
@@ -115,7 +113,8 @@ public final class Supervisor: Sendable {
 
     /// One tick; false when the supervisor should exit.
     private func supervise(_ project: SupervisedProject, _ loop: inout LoopState) async -> Bool {
-        reapMonitors(&loop)
+        // Monitors (of our restarts) and removers this process started and ended since.
+        DetachedChildren.reapFinished()
         let everyContainer = engine.runtime.list()
         let containers = everyContainer.filter { $0.spec.labels[ProjectLabels.project] == project.name }
         var addresses: [String: [String: IPv4Address]] = [:]
@@ -181,15 +180,6 @@ public final class Supervisor: Sendable {
         if project != loop.project { log("project \(project.name): \(project.services.count) services") }
         loop.project = project
         loop.projectModified = modified
-    }
-
-    /// Reaps the monitors our restarts spawned, by pid, once they exit.
-    private func reapMonitors(_ loop: inout LoopState) {
-        for pid in loop.monitors {
-            var status: Int32 = 0
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid || (reaped < 0 && errno == ECHILD) { loop.monitors.remove(pid) }
-        }
     }
 
     /// Answers one control request.

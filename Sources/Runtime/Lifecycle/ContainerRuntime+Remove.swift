@@ -33,8 +33,11 @@ extension ContainerRuntime {
             return
         }
         let arena = CStringArena()
-        if cshim_spawn_remover(arena.array(Cgroup(id: container.id).directories), arena.string(trash)) < 0 {
+        let remover = cshim_spawn_remover(arena.array(Cgroup(id: container.id).directories), arena.string(trash))
+        if remover < 0 {
             removeLeftover(container.id, directory: trash)
+        } else {
+            DetachedChildren.adopt(remover)
         }
     }
 

@@ -25,6 +25,7 @@ public enum DetachedProcess {
             }
         }
         if pid < 0 { throw systemError("spawn", executable) }
+        DetachedChildren.adopt(pid)
         return pid
     }
 
