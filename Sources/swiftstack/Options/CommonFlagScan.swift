@@ -26,6 +26,15 @@ struct CommonFlagScan {
         var aliases: [String: String] = [:]
         /// The first positional ends the options (`exec NAME CMD…`, `run IMAGE CMD…`).
         var passthroughAfterFirst = false
+
+        /// This grammar and the options of `GlobalOptions` and `StackOptions`.
+        func withStackOptions() -> Grammar {
+            var grammar = self
+            grammar.options.formUnion(CommonFlagScan.globalOptions.union(CommonFlagScan.stackOptions))
+            grammar.repeatable.formUnion(CommonFlagScan.stackRepeatable)
+            grammar.aliases.merge(CommonFlagScan.stackAliases) { own, _ in own }
+            return grammar
+        }
     }
 
     init?(_ arguments: [String], _ grammar: Grammar) {

@@ -26,12 +26,9 @@ extension ExecCommand {
     }
 
     private static let grammar = CommonFlagScan.Grammar(
-        booleans: ["--interactive", "--tty", "-T"],
-        options: Set(["--env", "--user", "--workdir", "--index"]).union(CommonFlagScan.globalOptions).union(
-            CommonFlagScan.stackOptions),
-        repeatable: Set(["--env"]).union(CommonFlagScan.stackRepeatable),
-        aliases: ["-i": "--interactive", "-t": "--tty", "-e": "--env", "-u": "--user", "-w": "--workdir"].merging(
-            CommonFlagScan.stackAliases
-        ) { first, _ in first },
-        passthroughAfterFirst: true)
+        booleans: ["--interactive", "--tty", "-T"], options: ["--env", "--user", "--workdir", "--index"],
+        repeatable: ["--env"],
+        aliases: ["-i": "--interactive", "-t": "--tty", "-e": "--env", "-u": "--user", "-w": "--workdir"],
+        passthroughAfterFirst: true
+    ).withStackOptions()
 }

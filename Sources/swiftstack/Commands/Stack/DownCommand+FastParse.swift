@@ -23,8 +23,7 @@ extension DownCommand {
     }
 
     private static let grammar = CommonFlagScan.Grammar(
-        booleans: ["--volumes", "--remove-orphans"],
-        options: Set(["--rmi", "--timeout"]).union(CommonFlagScan.globalOptions).union(CommonFlagScan.stackOptions),
-        repeatable: CommonFlagScan.stackRepeatable,
-        aliases: ["-v": "--volumes", "-t": "--timeout"].merging(CommonFlagScan.stackAliases) { first, _ in first })
+        booleans: ["--volumes", "--remove-orphans"], options: ["--rmi", "--timeout"],
+        aliases: ["-v": "--volumes", "-t": "--timeout"]
+    ).withStackOptions()
 }

@@ -33,8 +33,6 @@ extension UpCommand {
             "--detach", "--wait", "--force-recreate", "--no-recreate", "--build", "--no-build", "--remove-orphans",
             "--abort-on-container-exit", "--abort-on-container-failure",
         ],
-        options: Set(["--wait-timeout", "--scale", "--exit-code-from"]).union(CommonFlagScan.globalOptions).union(
-            CommonFlagScan.stackOptions),
-        repeatable: Set(["--scale"]).union(CommonFlagScan.stackRepeatable),
-        aliases: ["-d": "--detach"].merging(CommonFlagScan.stackAliases) { first, _ in first })
+        options: ["--wait-timeout", "--scale", "--exit-code-from"], repeatable: ["--scale"], aliases: ["-d": "--detach"]
+    ).withStackOptions()
 }
